@@ -1,0 +1,89 @@
+"""Typed records passed between pipeline stages."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+DocStatus = Literal["征求意见稿", "正式"]
+Validity = Literal["现行", "已废止", "征求意见稿"]
+SearchMode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    lead: bool = False  # 牵头单位
+
+
+@dataclass
+class Clause:
+    id: str
+    doc_id: str
+    source: str
+    doc_title: str
+    label: str
+    heading: str
+    path: list[str]
+    text: str
+    departments: list[Department]
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Clause":
+        fields = dict(data)
+        fields["departments"] = [Department(**d) for d in data["departments"]]
+        return cls(**fields)
+
+
+@dataclass
+class DocumentMeta:
+    id: str
+    source: str
+    short_title: str
+    title: str
+    region: str
+    issuer: str | None
+    doc_number: str | None
+    date: str | None  # ISO date of signature
+    status: DocStatus
+    valid_until: str | None  # ISO date
+    sha256: str = ""
+
+    def validity(self, today: str) -> Validity:
+        if self.valid_until is not None and today > self.valid_until:
+            return "已废止"
+        if self.status == "征求意见稿":
+            return "征求意见稿"
+        return "现行"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Hit:
+    clause: Clause
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    matched_by: Literal["reference", "search"] = "search"
+
+
+@dataclass
+class Citation:
+    n: int
+    clause: Clause
+    score: float
+    doc_status: Validity
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    answerable: bool
+    citations: list[Citation] = field(default_factory=list)
