@@ -68,8 +68,8 @@ class DocumentMeta:
 class Hit:
     clause: Clause
     score: float
-    dense_rank: int | None = None
-    bm25_rank: int | None = None
+    dense_score: float | None = None  # best window cosine
+    bm25_score: float = 0.0
     matched_by: Literal["reference", "search"] = "search"
 
 

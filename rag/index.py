@@ -1,0 +1,229 @@
+"""Build, save, load and check the index: a folder of plain files with a manifest."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .bm25 import BM25
+from .corpus import Document, corpus_hashes, load_corpus
+from .embed import Embedder, model_fingerprint, resolve_model_path
+from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .parse import PARSER_VERSION
+from .records import Clause, DocumentMeta
+from .sentences import split_sentences
+from .tokens import tokenize
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CLAUSES = "clauses.jsonl"
+DOCUMENTS = "documents.json"
+WINDOWS = "windows.jsonl"
+DENSE = "dense.faiss"
+DATA_FILES = (CLAUSES, DOCUMENTS, WINDOWS, DENSE)
+
+WINDOW_CHARS = 240  # m3e-small reads 512 tokens; short windows keep one topic each
+WINDOW_OVERLAP = 1  # sentences shared by consecutive windows
+
+
+@dataclass
+class Window:
+    clause: int  # position in the clause list
+    text: str  # what is embedded: context line + clause text slice
+    tokens: list[str]
+
+
+@dataclass
+class PolicyIndex:
+    path: Path
+    manifest: dict
+    documents: list[Document]
+    clauses: list[Clause]
+    windows: list[Window]
+    dense: faiss.Index
+    bm25: BM25
+
+    def document(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.meta.id == doc_id), None)
+
+    def meta(self, doc_id: str) -> DocumentMeta:
+        document = self.document(doc_id)
+        assert document is not None, doc_id
+        return document.meta
+
+
+def context_line(meta: DocumentMeta, clause: Clause) -> str:
+    return " ".join([meta.short_title, meta.region, *clause.path])
+
+
+def make_windows(clause: Clause, context: str, max_chars: int = WINDOW_CHARS) -> list[str]:
+    """Overlapping slices of a clause at sentence boundaries, each with its context."""
+    sentences = [s.text for s in split_sentences(clause.text)] or [clause.text]
+    windows: list[str] = []
+    start = 0
+    while start < len(sentences):
+        end = start + 1
+        while end < len(sentences) and sum(len(s) for s in sentences[start : end + 1]) <= max_chars:
+            end += 1
+        windows.append(f"{context}\n{''.join(sentences[start:end])}")
+        if end >= len(sentences):
+            break
+        start = max(end - WINDOW_OVERLAP, start + 1)
+    return windows
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def build_index(
+    corpus_dir: Path, index_dir: Path, embedder: Embedder, show_progress: bool = False
+) -> PolicyIndex:
+    """Parse, embed and write the index to a temporary folder, then swap it in."""
+    started = time.perf_counter()
+    documents = load_corpus(corpus_dir)
+    clauses = [c for d in documents for c in d.clauses]
+    metas = {d.meta.id: d.meta for d in documents}
+    windows: list[Window] = []
+    for position, clause in enumerate(clauses):
+        context = context_line(metas[clause.doc_id], clause)
+        for text in make_windows(clause, context):
+            windows.append(Window(position, text, tokenize(text)))
+    logger.info("embedding %d windows of %d clauses", len(windows), len(clauses))
+    vectors = embedder.encode([w.text for w in windows], show_progress=show_progress)
+    dense = faiss.IndexFlatIP(embedder.dim)
+    dense.add(vectors)
+
+    index_dir = index_dir.resolve()
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-", dir=index_dir.parent))
+    try:
+        _write_jsonl(staging / CLAUSES, [c.to_dict() for c in clauses])
+        (staging / DOCUMENTS).write_text(
+            json.dumps(
+                [{"meta": d.meta.to_dict(), "aliases": d.aliases, "addressees": d.addressees} for d in documents],
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+        _write_jsonl(staging / WINDOWS, [{"clause": w.clause, "text": w.text, "tokens": w.tokens} for w in windows])
+        faiss.write_index(dense, str(staging / DENSE))
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "parser_version": PARSER_VERSION,
+            "model": {
+                "name": embedder.name,
+                "fingerprint": embedder.fingerprint,
+                "dimension": embedder.dim,
+                "max_seq_length": embedder.max_seq_length,
+            },
+            "window": {"chars": WINDOW_CHARS, "overlap_sentences": WINDOW_OVERLAP},
+            "corpus": corpus_hashes(corpus_dir),
+            "counts": {"documents": len(documents), "clauses": len(clauses), "windows": len(windows)},
+            "files": {name: _sha256(staging / name) for name in DATA_FILES},
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "build_seconds": round(time.perf_counter() - started, 2),
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _swap_in(staging, index_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    logger.info("index written to %s in %.1f s", index_dir, manifest["build_seconds"])
+    return PolicyIndex(index_dir, manifest, documents, clauses, windows, dense, BM25([w.tokens for w in windows]))
+
+
+def _swap_in(staging: Path, index_dir: Path) -> None:
+    """Replace index_dir by staging with renames only, so a crash never leaves half an index."""
+    old = None
+    if index_dir.exists():
+        old = index_dir.with_name(f".{index_dir.name}.old-{os.getpid()}-{time.time_ns()}")
+        os.rename(index_dir, old)
+    os.rename(staging, index_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = index_dir / MANIFEST
+    if not path.is_file():
+        raise IndexMissing(f"no index at {index_dir} (run: policyqa index)")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexCorrupt(f"{path} is not valid JSON: {exc}") from exc
+
+
+def staleness(manifest: dict, corpus_dir: Path, model: str) -> list[str]:
+    """Why an index no longer matches the corpus, parser or model; empty when current."""
+    reasons = []
+    if manifest.get("format_version") != FORMAT_VERSION:
+        reasons.append(f"index format {manifest.get('format_version')} != {FORMAT_VERSION}")
+    if manifest.get("parser_version") != PARSER_VERSION:
+        reasons.append(f"parser version {manifest.get('parser_version')} != {PARSER_VERSION}")
+    current = corpus_hashes(corpus_dir)
+    recorded = manifest.get("corpus", {})
+    for name in sorted(set(current) | set(recorded)):
+        if current.get(name) != recorded.get(name):
+            change = "added" if name not in recorded else "removed" if name not in current else "changed"
+            reasons.append(f"corpus file {name} {change}")
+    fingerprint = model_fingerprint(resolve_model_path(model))
+    if manifest.get("model", {}).get("fingerprint") != fingerprint:
+        reasons.append(f"embedding model differs from {manifest.get('model', {}).get('name')}")
+    return reasons
+
+
+def load_index(index_dir: Path, corpus_dir: Path | None = None, model: str | None = None) -> PolicyIndex:
+    """Load and verify an index; with corpus_dir and model, also refuse a stale one."""
+    manifest = read_manifest(index_dir)
+    for name, digest in manifest.get("files", {}).items():
+        path = index_dir / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise IndexCorrupt(f"{path} is missing or does not match the manifest")
+    if set(manifest.get("files", {})) != set(DATA_FILES):
+        raise IndexCorrupt(f"{index_dir}/{MANIFEST} does not list the index files")
+    if corpus_dir is not None and model is not None:
+        reasons = staleness(manifest, corpus_dir, model)
+        if reasons:
+            raise IndexStale(f"index at {index_dir} is stale: {'; '.join(reasons)} (run: policyqa index)")
+    try:
+        clauses = [Clause.from_dict(json.loads(line)) for line in (index_dir / CLAUSES).open(encoding="utf-8")]
+        raw_documents = json.loads((index_dir / DOCUMENTS).read_text(encoding="utf-8"))
+        windows = [Window(**json.loads(line)) for line in (index_dir / WINDOWS).open(encoding="utf-8")]
+        dense = faiss.read_index(str(index_dir / DENSE))
+    except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexCorrupt(f"cannot read index at {index_dir}: {exc}") from exc
+    if dense.ntotal != len(windows) or dense.d != manifest["model"]["dimension"]:
+        raise IndexCorrupt(f"{DENSE} holds {dense.ntotal}x{dense.d}, manifest expects {len(windows)} windows")
+    by_doc: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        by_doc.setdefault(clause.doc_id, []).append(clause)
+    documents = [
+        Document(DocumentMeta(**d["meta"]), d["aliases"], d["addressees"], by_doc.get(d["meta"]["id"], []))
+        for d in raw_documents
+    ]
+    return PolicyIndex(index_dir, manifest, documents, clauses, windows, dense, BM25([w.tokens for w in windows]))
+
+
+def dense_search(index: PolicyIndex, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    scores, ids = index.dense.search(vector.reshape(1, -1), min(k, index.dense.ntotal))
+    return scores[0], ids[0]

@@ -1,0 +1,129 @@
+"""What a question points at: regions, documents, and numbered clause references."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .corpus import Document
+from .records import Clause
+
+# Places inside the corpus regions, so "杭州" scopes to the Zhejiang document.
+REGION_NAMES = {
+    "天津": ("天津", "滨海新区", "津门"),
+    "重庆": ("重庆", "渝", "两江新区"),
+    "浙江": ("浙江", "浙", "杭州", "宁波", "温州", "绍兴", "嘉兴", "湖州", "金华", "台州", "丽水", "衢州", "舟山", "义乌"),
+}
+# Places the corpus does not cover: a question only about them is declined.
+FOREIGN_PLACES = (
+    "北京 上海 广东 广州 深圳 江苏 南京 苏州 山东 济南 青岛 河北 石家庄 雄安 河南 郑州 湖北 武汉 湖南 长沙 "
+    "四川 成都 福建 福州 厦门 安徽 合肥 陕西 西安 辽宁 沈阳 大连 吉林 长春 黑龙江 哈尔滨 山西 太原 江西 南昌 "
+    "广西 南宁 云南 昆明 贵州 贵阳 海南 海口 三亚 甘肃 兰州 青海 西宁 宁夏 银川 新疆 乌鲁木齐 西藏 拉萨 "
+    "内蒙古 呼和浩特 香港 澳门 台湾 东莞 佛山 珠海 无锡 常州 徐州 烟台 雄安新区 美国 日本 欧盟 英国 新加坡"
+).split()
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "一二三四五六七八九十"
+
+
+def cn_to_int(text: str) -> int | None:
+    """'十六' -> 16, '二十五' -> 25, '12' -> 12."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    value = 0
+    for ch in text:
+        value = value * 10 + _CN_DIGITS[ch]
+    return value
+
+
+@dataclass
+class Reference:
+    part: int | None = None  # 一、 level
+    section: int | None = None  # （一） level
+    item: int | None = None  # 1. level, or 第N条
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.part, self.section, self.item))
+
+
+@dataclass
+class Scope:
+    regions: set[str] = field(default_factory=set)
+    doc_ids: set[str] = field(default_factory=set)  # documents the question names or implies
+    foreign: list[str] = field(default_factory=list)  # places outside the corpus
+    reference: Reference = field(default_factory=Reference)
+
+    @property
+    def foreign_only(self) -> bool:
+        return bool(self.foreign) and not self.regions and not self.doc_ids
+
+
+def find_reference(question: str) -> Reference:
+    ref = Reference()
+    if m := re.search(rf"第([{_CN}]+)部分", question):
+        ref.part = cn_to_int(m.group(1))
+    if m := re.search(rf"(?<![{_CN}])([{_CN}]+)[、]?[（(]([{_CN}]+)[）)]\s*(\d{{1,2}})?", question):
+        ref.part = ref.part or cn_to_int(m.group(1))
+        ref.section = cn_to_int(m.group(2))
+        if m.group(3):
+            ref.item = int(m.group(3))
+    elif m := re.search(rf"第?[（(]([{_CN}]+)[）)]", question):
+        ref.section = cn_to_int(m.group(1))
+    if ref.item is None and (m := re.search(rf"第\s*(\d{{1,2}}|[{_CN}]+)\s*[条项]", question)):
+        number = cn_to_int(m.group(1))
+        if ref.section is None and number is not None:
+            ref.item = number
+    if ref.part is None and ref.section is None and ref.item is None:
+        if m := re.search(rf"(?<![{_CN}])([{_CN}]+)、", question):
+            ref.part = cn_to_int(m.group(1))
+    return ref
+
+
+def detect_scope(question: str, documents: list[Document]) -> Scope:
+    scope = Scope()
+    for region, names in REGION_NAMES.items():
+        if any(name in question for name in names):
+            scope.regions.add(region)
+    scope.foreign = [place for place in FOREIGN_PLACES if place in question]
+    # A longer foreign name containing a corpus one ("雄安新区") must not count twice.
+    named = {d.meta.id for d in documents if any(alias in question for alias in _names(d))}
+    in_regions = {d.meta.id for d in documents if d.meta.region in scope.regions}
+    if named and in_regions:
+        scope.doc_ids = (named & in_regions) or in_regions
+    else:
+        scope.doc_ids = named or in_regions
+    scope.reference = find_reference(question)
+    return scope
+
+
+def _names(document: Document) -> list[str]:
+    return [document.meta.short_title, document.meta.title, *document.aliases]
+
+
+def clause_numbers(clause: Clause) -> list[int | None]:
+    return [cn_to_int(token) for token in clause.id.split("#", 1)[1].split(".")]
+
+
+def matches_reference(clause: Clause, ref: Reference, straight_through: bool) -> bool:
+    """Does a clause sit at the numbered position the question names?"""
+    numbers = clause_numbers(clause)
+    if None in numbers:
+        return False  # 序言 / 结语
+    part, rest = numbers[0], numbers[1:]
+    section = rest[0] if rest else None
+    item = rest[1] if len(rest) > 1 else None
+    if ref.item is not None:
+        if item is not None:
+            return item == ref.item and (ref.section is None or section == ref.section)
+        if straight_through and ref.section is None and ref.part is None:
+            return section == ref.item  # 第十六条 of a plan numbered （一）…（十九） straight through
+        return False
+    if ref.section is not None:
+        if section != ref.section:
+            return False
+        return ref.part is None or part == ref.part or (straight_through and ref.part is None)
+    return ref.part is not None and part == ref.part and len(numbers) == 1

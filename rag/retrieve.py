@@ -1,0 +1,145 @@
+"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank, windows collapsed to clauses."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embed import Embedder
+from .index import PolicyIndex
+from .intent import Scope, detect_scope, matches_reference
+from .records import Hit, SearchMode
+from .tokens import tokenize
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RetrievalSettings:
+    rrf_k: float = 60.0
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    use_scope: bool = True  # restrict to regions/documents the question names
+    use_reference: bool = True  # resolve "二（七）" / "第12条" directly
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    scope: Scope
+    best_dense: float  # highest cosine between the question and any window in scope
+    best_bm25: float
+
+
+class Retriever:
+    def __init__(self, index: PolicyIndex, embedder: Embedder, settings: RetrievalSettings | None = None):
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings or RetrievalSettings()
+        self._window_clause = np.array([w.clause for w in index.windows], dtype=np.int64)
+        self._vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+        self._clause_doc = [c.doc_id for c in index.clauses]
+        self._region = {d.meta.id: d.meta.region for d in index.documents}
+        self._straight = {
+            d.meta.id: all(c.label.startswith("（") for c in d.clauses if c.label not in ("序言", "结语"))
+            for d in index.documents
+        }
+
+    def retrieve(
+        self,
+        question: str,
+        k: int = 5,
+        region: str | None = None,
+        doc_id: str | None = None,
+        mode: SearchMode = "hybrid",
+    ) -> Retrieval:
+        scope = detect_scope(question, self.index.documents)
+        allowed = self._allowed_clauses(scope, region, doc_id)
+        n_clauses = len(self.index.clauses)
+
+        dense_clause = np.full(n_clauses, -1.0, dtype=np.float32)
+        bm25_clause = np.zeros(n_clauses, dtype=np.float32)
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.encode([question])[0]
+            window_scores = self._vectors @ vector
+            np.maximum.at(dense_clause, self._window_clause, window_scores)
+        if mode in ("hybrid", "bm25"):
+            window_scores = self.index.bm25.scores(tokenize(question))
+            np.maximum.at(bm25_clause, self._window_clause, window_scores)
+
+        candidates = np.flatnonzero(allowed)
+        fused = np.zeros(n_clauses, dtype=np.float64)
+        dense_rank = _ranks(dense_clause, candidates)
+        bm25_rank = _ranks(bm25_clause, candidates, positive_only=True)
+        s = self.settings
+        if mode in ("hybrid", "dense"):
+            fused[candidates] += s.dense_weight / (s.rrf_k + dense_rank[candidates])
+        if mode in ("hybrid", "bm25"):
+            has_terms = bm25_rank[candidates] < np.inf
+            fused[candidates[has_terms]] += s.bm25_weight / (s.rrf_k + bm25_rank[candidates[has_terms]])
+
+        order = sorted(candidates, key=lambda i: -fused[i])
+        referenced = self._referenced(scope, allowed) if s.use_reference else []
+        if referenced:
+            ref_set = set(referenced)
+            order = sorted(referenced, key=lambda i: -fused[i]) + [i for i in order if i not in ref_set]
+        elif len(scope.regions) > 1:
+            order = _diversify(order, [self._region[d] for d in self._clause_doc])
+        elif len(scope.doc_ids) > 1:
+            order = _diversify(order, self._clause_doc)
+
+        referenced_set = set(referenced)
+        hits = [
+            Hit(
+                clause=self.index.clauses[i],
+                score=round(float(fused[i]), 6),
+                dense_score=round(float(dense_clause[i]), 4) if dense_clause[i] > -1 else None,
+                bm25_score=round(float(bm25_clause[i]), 4),
+                matched_by="reference" if i in referenced_set else "search",
+            )
+            for i in order[:k]
+        ]
+        best_dense = float(dense_clause[candidates].max()) if len(candidates) else -1.0
+        best_bm25 = float(bm25_clause[candidates].max()) if len(candidates) else 0.0
+        return Retrieval(hits, scope, best_dense, best_bm25)
+
+    def _allowed_clauses(self, scope: Scope, region: str | None, doc_id: str | None) -> np.ndarray:
+        allowed = np.ones(len(self.index.clauses), dtype=bool)
+        if region:
+            allowed &= np.array([self._region[d] == region for d in self._clause_doc])
+        if doc_id:
+            allowed &= np.array([d == doc_id for d in self._clause_doc])
+        if self.settings.use_scope and scope.doc_ids:
+            narrowed = allowed & np.array([d in scope.doc_ids for d in self._clause_doc])
+            if narrowed.any():
+                allowed = narrowed
+        return allowed
+
+    def _referenced(self, scope: Scope, allowed: np.ndarray) -> list[int]:
+        if not scope.reference:
+            return []
+        return [
+            i
+            for i, clause in enumerate(self.index.clauses)
+            if allowed[i] and matches_reference(clause, scope.reference, self._straight[clause.doc_id])
+        ]
+
+
+def _ranks(scores: np.ndarray, candidates: np.ndarray, positive_only: bool = False) -> np.ndarray:
+    """1-based rank of each candidate by score; inf for the rest (and for zero scores if asked)."""
+    ranks = np.full(len(scores), np.inf)
+    ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
+    if positive_only:
+        ordered = ordered[scores[ordered] > 0]
+    ranks[ordered] = np.arange(1, len(ordered) + 1)
+    return ranks
+
+
+def _diversify(order: list[int], group_of: list[str]) -> list[int]:
+    """For a question spanning regions or documents, put each group's best clause first."""
+    firsts: dict[str, int] = {}
+    for i in order:
+        firsts.setdefault(group_of[i], i)
+    leaders = list(firsts.values())
+    return leaders + [i for i in order if i not in set(leaders)]

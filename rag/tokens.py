@@ -1,0 +1,32 @@
+"""Chinese keyword tokens for BM25: jieba with a dictionary of policy terms."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+
+_KEEP = re.compile(r"[\w\u4e00-\u9fff]")
+STOPWORDS = frozenset(
+    "的 了 和 与 及 等 在 对 为 是 有 我 我们 你 你们 吗 呢 啊 吧 么 什么 哪些 哪个 怎么 怎样 如何 "
+    "可以 能 能否 是否 这个 那个 一个 关于 里 中 上 下 要 会 把 被 从 就 都 也 还 又 请问 请 "
+    "多少 几 哪 谁 由 给 让 做 用 以 之 其 并 或 而 所 该 此".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    with resources.as_file(resources.files("rag") / "data" / "userdict.txt") as path:
+        tokenizer.load_userdict(str(path))
+    return tokenizer
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode tokens (long words also yield their parts), stopwords and punctuation removed."""
+    return [
+        token.lower()
+        for token in _tokenizer().cut_for_search(text)
+        if token.strip() and _KEEP.search(token) and token not in STOPWORDS
+    ]
