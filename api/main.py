@@ -1,0 +1,55 @@
+"""The FastAPI app: loads the index once at start, serves the API and the widget."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from .errors import install_error_handlers
+from .routes import router
+from .settings import Settings, get_settings
+from .state import AppState, load_state
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """政策问答：基于天津、重庆、浙江平台经济政策文件的问答服务，每个回答都引用具体条款原文。
+
+Ask in Chinese, e.g. `灵活就业人员的社会保险费可以缓缴吗？`"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.policyqa = load_state(settings)
+        yield
+
+    app = FastAPI(title="PolicyQA 政策问答", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.policyqa = AppState()
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+    )
+    install_error_handlers(app)
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def demo_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget() -> FileResponse:
+        return FileResponse(STATIC / "widget.js", media_type="application/javascript; charset=utf-8")
+
+    return app
+
+
+app = create_app()

@@ -1,0 +1,171 @@
+"""HTTP routes: ask, stream, search, clauses, documents, health."""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from rag.errors import UnknownClause, UnknownDocument
+from rag.index import PolicyIndex
+from rag.serialize import answer_payload, clause_payload, hit_payload
+
+from .deps import PipelineDep
+from .schemas import (
+    MAX_QUESTION_CHARS,
+    AskRequest,
+    AskResponse,
+    ClauseOut,
+    DocumentDetail,
+    DocumentOut,
+    SearchResponse,
+    TreeNode,
+)
+
+router = APIRouter()
+
+
+def _check_doc(index: PolicyIndex, doc_id: str | None) -> None:
+    if doc_id is not None and index.document(doc_id) is None:
+        raise UnknownDocument(f"unknown document {doc_id!r}", f"未找到文件 {doc_id}")
+
+
+@router.post("/api/ask", response_model=AskResponse, tags=["问答"])
+def ask(body: AskRequest, pipeline: PipelineDep) -> dict:
+    """Answer a question in Chinese with verbatim, clause-level citations."""
+    _check_doc(pipeline.index, body.doc_id)
+    answer = pipeline.ask(body.question, body.top_k, body.region, body.doc_id, today=date.today())
+    return answer_payload(answer, pipeline.index)
+
+
+def _sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Split after punctuation and markers so a client can render progressively."""
+    for piece in re.findall(r".*?(?:[。；：，！？\n]|\[\d+\]|$)", text, flags=re.S):
+        if piece:
+            yield piece
+
+
+@router.post("/api/ask/stream", tags=["问答"])
+def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
+    """Same answer as /api/ask as server-sent events: citations, answer pieces, done."""
+    _check_doc(pipeline.index, body.doc_id)
+    answer = pipeline.ask(body.question, body.top_k, body.region, body.doc_id, today=date.today())
+    payload = answer_payload(answer, pipeline.index)
+
+    def events() -> Iterator[str]:
+        head = {k: payload[k] for k in ("question", "answerable", "citations")}
+        yield _sse("citations", head)
+        for piece in _pieces(payload["answer"]):
+            yield _sse("delta", {"text": piece})
+        yield _sse("done", payload)
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/api/search", response_model=SearchResponse, tags=["检索"])
+def search(
+    pipeline: PipelineDep,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION_CHARS, description="查询词")],
+    k: Annotated[int, Query(ge=1, le=50, description="返回条款数")] = 10,
+) -> dict:
+    """Ranked clauses for a query, with fused and component scores."""
+    query = q.strip()
+    if not query:
+        return JSONResponse(
+            status_code=422,
+            content={"detail": {"message": "q must not be blank", "message_zh": "查询词不能为空"}},
+        )
+    hits = pipeline.search(query, k=k)
+    return {"query": query, "hits": [hit_payload(i, h, pipeline.index) for i, h in enumerate(hits, 1)]}
+
+
+@router.get("/api/clauses/{clause_id:path}", response_model=ClauseOut, tags=["条款"])
+def get_clause(clause_id: str, pipeline: PipelineDep) -> dict:
+    """One clause, verbatim, with its character offsets in the source file."""
+    clause = pipeline.index.clause(clause_id)
+    if clause is None:
+        raise UnknownClause(f"unknown clause {clause_id!r}", f"未找到条款 {clause_id}")
+    return clause_payload(clause, pipeline.index)
+
+
+def _document_out(index: PolicyIndex, doc_id: str) -> dict:
+    document = index.document(doc_id)
+    assert document is not None
+    meta = document.meta
+    return {
+        **meta.to_dict(),
+        "validity": meta.validity(date.today().isoformat()),
+        "clause_count": len(document.clauses),
+    }
+
+
+@router.get("/api/documents", response_model=list[DocumentOut], tags=["文件"])
+def list_documents(pipeline: PipelineDep) -> list[dict]:
+    """Every document with its metadata and current validity."""
+    return [_document_out(pipeline.index, d.meta.id) for d in pipeline.index.documents]
+
+
+def _tree(index: PolicyIndex, doc_id: str) -> list[TreeNode]:
+    document = index.document(doc_id)
+    assert document is not None
+    roots: list[TreeNode] = []
+    for clause in document.clauses:
+        tokens = clause.id.split("#", 1)[1].split(".")
+        headings = clause.path if len(clause.path) == len(tokens) else [""] * len(tokens)
+        level = roots
+        for depth, (token, heading) in enumerate(zip(tokens, headings)):
+            label = token if token in ("序言", "结语") else (f"{token}、", f"（{token}）", f"{token}.")[min(depth, 2)]
+            node = next((n for n in level if n.label == label), None)
+            if node is None:
+                node = TreeNode(label=label, heading=heading)
+                level.append(node)
+            if depth == len(tokens) - 1:
+                node.clause_id = clause.id
+            level = node.children
+    return roots
+
+
+@router.get("/api/documents/{doc_id}", response_model=DocumentDetail, tags=["文件"])
+def get_document(doc_id: str, pipeline: PipelineDep) -> dict:
+    """One document: metadata, numbering tree and clauses."""
+    document = pipeline.index.document(doc_id)
+    if document is None:
+        raise UnknownDocument(f"unknown document {doc_id!r}", f"未找到文件 {doc_id}")
+    return {
+        **_document_out(pipeline.index, doc_id),
+        "addressees": document.addressees,
+        "tree": _tree(pipeline.index, doc_id),
+        "clauses": [clause_payload(c, pipeline.index) for c in document.clauses],
+    }
+
+
+@router.get("/healthz", tags=["运维"])
+def healthz() -> dict:
+    """The process is alive."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", tags=["运维"])
+def readyz(request: Request) -> JSONResponse:
+    """Ready when a current index is loaded; 503 with the reason otherwise."""
+    state = request.app.state.policyqa
+    if state.pipeline is None:
+        problem = state.problem
+        return JSONResponse(
+            status_code=503,
+            content={
+                "status": "unavailable",
+                "message": str(problem) if problem else "index not loaded",
+                "message_zh": problem.message_zh if problem else "索引尚未加载",
+            },
+        )
+    manifest = state.pipeline.index.manifest
+    return JSONResponse({"status": "ready", "built_at": manifest["built_at"], "counts": manifest["counts"]})

@@ -1,0 +1,107 @@
+"""Request and response models (these also document the API at /docs)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+MAX_QUESTION_CHARS = 500
+Region = Literal["天津", "重庆", "浙江"]
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": "灵活就业人员的社会保险费可以缓缴吗？", "top_k": 5}]},
+    )
+
+    question: str = Field(max_length=MAX_QUESTION_CHARS, description="中文问题，最多500字")
+    top_k: int = Field(5, ge=1, le=50, description="检索的条款数（1–50）")
+    region: Region | None = Field(None, description="只在该地区的文件中查找")
+    doc_id: str | None = Field(None, description="只在该文件中查找，见 /api/documents")
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("blank", "must not be blank")
+        return value.strip()
+
+
+class Department(BaseModel):
+    name: str
+    lead: bool
+
+
+class ClauseOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    source: str
+    doc_title: str
+    doc_full_title: str
+    label: str
+    heading: str
+    path: list[str]
+    text: str
+    departments: list[Department]
+    start: int
+    end: int
+
+
+class CitationOut(ClauseOut):
+    n: int
+    score: float
+    quote: str | None
+    doc_status: Literal["征求意见稿", "正式"]
+    validity: Literal["现行", "征求意见稿", "已废止"]
+    valid_until: str | None
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str
+    answerable: bool
+    citations: list[CitationOut]
+
+
+class SearchHit(ClauseOut):
+    rank: int
+    score: float
+    dense_score: float | None
+    bm25_score: float
+    matched_by: Literal["reference", "search"]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHit]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    source: str
+    short_title: str
+    title: str
+    region: str
+    issuer: str | None
+    doc_number: str | None
+    date: str | None
+    status: Literal["征求意见稿", "正式"]
+    valid_until: str | None
+    validity: Literal["现行", "征求意见稿", "已废止"]
+    sha256: str
+    clause_count: int
+
+
+class TreeNode(BaseModel):
+    label: str
+    heading: str
+    clause_id: str | None = None
+    children: list["TreeNode"] = []
+
+
+class DocumentDetail(DocumentOut):
+    addressees: str | None
+    tree: list[TreeNode]
+    clauses: list[ClauseOut]

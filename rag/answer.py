@@ -1,0 +1,246 @@
+"""Compose a cited Chinese answer from retrieved clauses, without an LLM.
+
+Every quote is a verbatim slice of the cited clause, set in 「」, and every statement
+ends with its citation marker [n]. When nothing relevant was retrieved, say so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .index import PolicyIndex
+from .parse import department_spans
+from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
+from .retrieve import Retrieval
+from .sentences import split_sentences
+from .tokens import tokenize
+
+COVERED = "天津、重庆、浙江"
+NO_ANSWER = (
+    "抱歉，在已收录的政策文件中没有找到能回答这个问题的条款。"
+    f"目前收录的是{COVERED}的五份平台经济与新型消费政策文件；可以换个说法，或指明地区、文件后再问。"
+)
+
+
+@dataclass
+class AnswerSettings:
+    min_dense: float = 0.72  # below this best cosine, and without keyword support, decline
+    min_dense_with_terms: float = 0.68  # enough when the question's key terms also match
+    max_citations: int = 3
+    relative_floor: float = 0.04  # cite a further clause only if its cosine is this close to the best
+    quote_sentences: int = 2
+
+
+_METADATA_FIELDS = {
+    "doc_number": ("文号", "发文字号", "文件编号", "字号"),
+    "date": ("发布日期", "印发日期", "发文日期", "哪天发布", "何时发布", "什么时候发布", "什么时候印发", "哪一天", "落款日期", "成文日期", "发布时间", "印发时间"),
+    "issuer": ("发文机关", "发文单位", "哪个部门发布", "谁发布", "谁印发", "哪个单位发布", "发布机关", "印发机关", "发布单位"),
+    "validity": ("有效期", "是否有效", "还有效", "废止", "失效", "过期", "有效吗", "现行有效", "施行"),
+    "status": ("征求意见稿", "正式文件", "是草案", "正式发布", "定稿"),
+}
+
+
+def metadata_fields(question: str) -> list[str]:
+    return [name for name, words in _METADATA_FIELDS.items() if any(w in question for w in words)]
+
+
+def answer_question(
+    question: str,
+    retrieval: Retrieval,
+    index: PolicyIndex,
+    today: date,
+    settings: AnswerSettings | None = None,
+) -> Answer:
+    settings = settings or AnswerSettings()
+    scope = retrieval.scope
+    if scope.foreign_only:
+        places = "、".join(scope.foreign)
+        text = (
+            f"抱歉，已收录的政策文件只涉及{COVERED}，没有{places}的政策，无法回答这个问题。"
+            "请查阅当地政府门户网站，或改问已收录地区的政策。"
+        )
+        return Answer(question, text, False, [])
+
+    fields = metadata_fields(question)
+    if fields and scope.doc_ids:
+        answer = _metadata_answer(question, fields, retrieval, index, today)
+        if answer is not None:
+            return answer
+
+    cited = select_citations(retrieval, settings)
+    if not cited:
+        return Answer(question, NO_ANSWER, False, [])
+
+    citations: list[Citation] = []
+    statements: list[str] = []
+    metas = {d.meta.id: d.meta for d in index.documents}
+    for n, hit in enumerate(cited, start=1):
+        meta = metas[hit.clause.doc_id]
+        if wants_whole_clause(question, hit) and n == 1:
+            quote, departments = hit.clause.text, hit.clause.departments
+        else:
+            quote, departments = pick_quote(question, hit.clause, retrieval, index, settings)
+        citations.append(Citation(n, hit.clause, hit.score, meta.validity(today.isoformat()), quote))
+        statements.append(_statement(meta, hit.clause, quote, departments, n))
+    intro = "根据已收录的政策文件，相关规定如下："
+    notes = _status_notes([metas[h.clause.doc_id] for h in cited], today)
+    if scope.foreign:
+        notes.append(f"说明：已收录文件不涉及{'、'.join(scope.foreign)}，以上仅为{COVERED}相关文件的规定。")
+    text = "\n".join([intro, *statements])
+    if notes:
+        text += "\n\n" + "\n".join(notes)
+    return Answer(question, text, True, citations)
+
+
+def select_citations(retrieval: Retrieval, settings: AnswerSettings) -> list[Hit]:
+    hits = retrieval.hits
+    if not hits:
+        return []
+    referenced = [h for h in hits if h.matched_by == "reference"]
+    if referenced:
+        return referenced[: settings.max_citations]
+    best = retrieval.best_dense
+    has_terms = retrieval.best_bm25 > 0 and any(h.bm25_score > 0 for h in hits[:3])
+    floor = settings.min_dense_with_terms if has_terms else settings.min_dense
+    if best < floor:
+        return []
+    chosen = []
+    groups = len(retrieval.scope.regions) > 1 or len(retrieval.scope.doc_ids) > 1
+    for hit in hits:
+        close = hit.dense_score is not None and hit.dense_score >= best - settings.relative_floor
+        if not chosen or close or (groups and hit.clause.doc_id not in {c.clause.doc_id for c in chosen}):
+            chosen.append(hit)
+        if len(chosen) == settings.max_citations:
+            break
+    return chosen
+
+
+_WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了什么", "说了什么", "写了什么", "内容是什么", "规定了什么", "具体规定", "完整")
+
+
+def wants_whole_clause(question: str, hit: Hit) -> bool:
+    """Officials asking for wording, or naming a clause by number, get the full clause text."""
+    return hit.matched_by == "reference" or any(word in question for word in _WHOLE_TEXT)
+
+
+def pick_quote(
+    question: str, clause: Clause, retrieval: Retrieval, index: PolicyIndex, settings: AnswerSettings
+) -> tuple[str, list[Department]]:
+    """The clause's sentences closest to the question, as one contiguous verbatim slice."""
+    sentences = split_sentences(clause.text)
+    if not sentences:
+        return clause.text, clause.departments
+    rows = index.sentence_rows(clause.id)
+    query_terms = set(tokenize(question))
+    scores = np.zeros(len(sentences))
+    for i, sentence in enumerate(sentences):
+        terms = set(tokenize(sentence.text))
+        overlap = len(query_terms & terms) / max(len(query_terms), 1)
+        dense = 0.0
+        if retrieval.vector is not None and i < len(rows):
+            dense = float(index.sentence_vectors[rows[i]] @ retrieval.vector)
+        heading_only = i == 0 and clause.heading and sentence.text.rstrip("。") == clause.heading
+        scores[i] = dense + 0.3 * overlap - (0.5 if heading_only else 0.0)
+    best = int(np.argmax(scores))
+    chosen = [best]
+    # Extend to the neighbouring sentence when it scores nearly as well: quotes stay contiguous.
+    for neighbour in (best + 1, best - 1):
+        if len(chosen) >= settings.quote_sentences or not 0 <= neighbour < len(sentences):
+            continue
+        if scores[neighbour] >= scores[best] - 0.03 and not (neighbour == 0 and scores[0] < 0):
+            chosen.append(neighbour)
+    first, last = min(chosen), max(chosen)
+    quote = clause.text[sentences[first].start : sentences[last].end]
+    if "\n" in quote or department_spans(quote):
+        quote = sentences[best].text
+        first = last = best
+    departments: list[Department] = []
+    for i in range(first, last + 1):
+        for d in sentences[i].departments:
+            if d not in departments:
+                departments.append(d)
+    return quote, departments
+
+
+def _statement(meta: DocumentMeta, clause: Clause, quote: str, departments: list[Department], n: int) -> str:
+    where = f"《{meta.short_title}》{clause.label}"
+    if clause.heading and clause.label not in ("序言", "结语"):
+        where += f" {clause.heading}"
+    line = f"{n}. {where}：「{quote}」"
+    if departments:
+        names = "、".join(f"{d.name}（牵头）" if d.lead else d.name for d in departments)
+        line += f"责任单位：{names}。"
+    return line + f"[{n}]"
+
+
+def _status_notes(metas: list[DocumentMeta], today: date) -> list[str]:
+    notes = []
+    seen = set()
+    for meta in metas:
+        if meta.id in seen:
+            continue
+        seen.add(meta.id)
+        parts = []
+        if meta.status == "征求意见稿":
+            parts.append("为征求意见稿，并非正式印发的文件")
+        if meta.valid_until and today.isoformat() > meta.valid_until:
+            parts.append(f"已于{_cn_date(meta.valid_until)}废止")
+        elif meta.valid_until:
+            parts.append(f"有效期至{_cn_date(meta.valid_until)}")
+        if parts:
+            notes.append(f"注意：《{meta.short_title}》{'，且'.join(parts)}，相关内容仅供参考。")
+    return notes
+
+
+def _cn_date(iso: str) -> str:
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def _metadata_answer(
+    question: str, fields: list[str], retrieval: Retrieval, index: PolicyIndex, today: date
+) -> Answer | None:
+    """Answer 文号 / 日期 / 发文机关 / 有效性 questions from document metadata."""
+    metas = [d.meta for d in index.documents if d.meta.id in retrieval.scope.doc_ids]
+    if not metas or len(metas) > 3:
+        return None
+    lines: list[str] = []
+    citations: list[Citation] = []
+    unknown = 0
+    for meta in metas:
+        name = f"《{meta.short_title}》（{meta.title}）"
+        for field in fields:
+            if field == "doc_number":
+                value = meta.doc_number
+                lines.append(f"{name}的文号是{value}。" if value else f"{name}的文本未载明文号。")
+                unknown += value is None
+            elif field == "date":
+                value = meta.date
+                lines.append(f"{name}落款日期为{_cn_date(value)}。" if value else f"{name}的文本未载明发布日期。")
+                unknown += value is None
+            elif field == "issuer":
+                value = meta.issuer
+                lines.append(f"{name}的发文机关是{value}。" if value else f"{name}的文本未载明发文机关。")
+                unknown += value is None
+            elif field in ("validity", "status"):
+                state = meta.validity(today.isoformat())
+                text = f"{name}"
+                text += "是征求意见稿" if meta.status == "征求意见稿" else "是正式文件"
+                if meta.valid_until:
+                    verb = "已于" if state == "已废止" else "将于"
+                    text += f"，{verb}{_cn_date(meta.valid_until)}废止"
+                elif field == "validity":
+                    text += "，文本未规定有效期"
+                closing = next((c for c in index.clauses if c.doc_id == meta.id and c.label == "结语"), None)
+                if closing is not None and field == "validity":
+                    n = len(citations) + 1
+                    citations.append(Citation(n, closing, 1.0, state, closing.text))
+                    text += f"：「{closing.text}」[{n}]"
+                else:
+                    text += "。"
+                lines.append(text)
+    answerable = unknown < len(lines)
+    return Answer(question, "\n".join(lines), answerable, citations)

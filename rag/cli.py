@@ -1,0 +1,161 @@
+"""The `policyqa` command: index, ask, search, clauses, serve, eval."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import PolicyQAError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"POLICYQA_{name}", default)
+
+
+def _pipeline(args: argparse.Namespace):
+    from .embed import Embedder
+    from .pipeline import Pipeline, open_index
+
+    embedder = Embedder(args.model)
+    index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
+    return Pipeline(index, embedder)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .embed import Embedder
+    from .index import build_index, load_index
+    from .pipeline import open_index
+
+    embedder = Embedder(args.model)
+    if args.force:
+        index = build_index(Path(args.corpus), Path(args.index), embedder, show_progress=True)
+    else:
+        index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
+    load_index(Path(args.index), Path(args.corpus), str(embedder.path))  # verify what was written
+    counts = index.manifest["counts"]
+    print(
+        f"索引就绪 index ready: {args.index} — {counts['documents']} 份文件, {counts['clauses']} 条条款, "
+        f"{counts['windows']} 个向量窗口 (built {index.manifest['built_at']}, {index.manifest['build_seconds']} s)"
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .serialize import answer_payload
+
+    pipeline = _pipeline(args)
+    answer = pipeline.ask(args.question, top_k=args.top_k, region=args.region, doc_id=args.doc)
+    if args.json:
+        print(json.dumps(answer_payload(answer, pipeline.index), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.answer)
+    if answer.citations:
+        print("\n引用 Citations:")
+    for c in answer.citations:
+        print(f"[{c.n}] {c.clause.doc_title} {c.clause.label}  ({c.clause.id}, {c.validity})")
+        print(f"    {c.clause.text}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .serialize import hit_payload
+
+    pipeline = _pipeline(args)
+    hits = pipeline.search(args.query, k=args.k, mode=args.mode)
+    for rank, hit in enumerate(hits, 1):
+        if args.json:
+            print(json.dumps(hit_payload(rank, hit, pipeline.index), ensure_ascii=False))
+        else:
+            print(f"{rank:2}. {hit.score:.4f}  {hit.clause.id}  {hit.clause.heading}")
+    return 0
+
+
+def cmd_clauses(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+
+    for document in load_corpus(Path(args.corpus)):
+        for clause in document.clauses:
+            if args.jsonl:
+                print(json.dumps(clause.to_dict(), ensure_ascii=False))
+            else:
+                print(f"{clause.id}\t{clause.label}\t{clause.heading}\t{len(clause.text)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    os.environ.setdefault("POLICYQA_INDEX_DIR", args.index)
+    os.environ.setdefault("POLICYQA_CORPUS_DIR", args.corpus)
+    os.environ.setdefault("POLICYQA_EMBEDDING_MODEL", args.model)
+    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.harness import main as eval_main
+
+    return eval_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyqa", description="政策问答 PolicyQA")
+    parser.add_argument("--corpus", default=_env("CORPUS_DIR", str(ROOT / "corpus")))
+    parser.add_argument("--index", default=_env("INDEX_DIR", str(ROOT / "index")))
+    parser.add_argument("--model", default=_env("EMBEDDING_MODEL", "m3e-small"))
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build or rebuild the index when missing or stale")
+    p.add_argument("--force", action="store_true", help="rebuild even when current")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer a question")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--region", choices=["天津", "重庆", "浙江"])
+    p.add_argument("--doc")
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("search", help="ranked clauses for a query")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("clauses", help="every parsed clause")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=cmd_clauses)
+
+    p = sub.add_parser("serve", help="run the HTTP service")
+    p.add_argument("--host", default=_env("HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(_env("PORT", "8000")))
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", help="run the evaluation (see eval/README.md)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is downloaded at run time
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except PolicyQAError as exc:
+        print(f"错误：{exc.message_zh}\nerror: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

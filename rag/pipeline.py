@@ -1,0 +1,56 @@
+"""One object that answers questions: index + model + retriever + composer."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+from .answer import AnswerSettings, answer_question
+from .embed import Embedder
+from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .index import PolicyIndex, build_index, load_index
+from .records import Answer, Hit, SearchMode
+from .retrieve import RetrievalSettings, Retriever
+
+logger = logging.getLogger(__name__)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        index: PolicyIndex,
+        embedder: Embedder,
+        retrieval: RetrievalSettings | None = None,
+        answering: AnswerSettings | None = None,
+    ):
+        self.index = index
+        self.embedder = embedder
+        self.retriever = Retriever(index, embedder, retrieval)
+        self.answering = answering or AnswerSettings()
+
+    def ask(
+        self,
+        question: str,
+        top_k: int = 5,
+        region: str | None = None,
+        doc_id: str | None = None,
+        today: date | None = None,
+    ) -> Answer:
+        retrieval = self.retriever.retrieve(question, k=top_k, region=region, doc_id=doc_id)
+        return answer_question(question, retrieval, self.index, today or date.today(), self.answering)
+
+    def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid", **filters: str | None) -> list[Hit]:
+        return self.retriever.retrieve(query, k=k, mode=mode, **filters).hits
+
+
+def open_index(
+    corpus_dir: Path, index_dir: Path, embedder: Embedder, rebuild: bool = True, show_progress: bool = False
+) -> PolicyIndex:
+    """Load a current index; with rebuild, build it when missing, stale or corrupt, else raise."""
+    try:
+        return load_index(index_dir, corpus_dir, str(embedder.path))
+    except (IndexMissing, IndexStale, IndexCorrupt) as problem:
+        if not rebuild:
+            raise
+        logger.warning("rebuilding index: %s", problem)
+        return build_index(corpus_dir, index_dir, embedder, show_progress=show_progress)

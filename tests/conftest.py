@@ -1,0 +1,56 @@
+"""Session fixtures: the real model, loaded once, and a real index built once."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def documents():
+    from rag.corpus import load_corpus
+
+    return {d.meta.id: d for d in load_corpus(CORPUS)}
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from api.state import embedder_for  # the same cache the app uses, so the model loads once
+
+    return embedder_for("m3e-small")
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory, embedder) -> Path:
+    """A freshly built, current index of the real corpus."""
+    from rag.index import build_index
+
+    path = tmp_path_factory.mktemp("policyqa") / "index"
+    build_index(CORPUS, path, embedder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def policy_index(index_dir, embedder):
+    from rag.index import load_index
+
+    return load_index(index_dir, CORPUS, str(embedder.path))
+
+
+@pytest.fixture(scope="session")
+def pipeline(policy_index, embedder):
+    from rag.pipeline import Pipeline
+
+    return Pipeline(policy_index, embedder)
