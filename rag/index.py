@@ -94,15 +94,20 @@ def context_line(meta: DocumentMeta, clause: Clause) -> str:
 
 
 def make_windows(clause: Clause, context: str, max_chars: int = WINDOW_CHARS) -> list[str]:
-    """Overlapping slices of a clause at sentence boundaries, each with its context."""
-    sentences = [s.text for s in split_sentences(clause.text)] or [clause.text]
+    """Overlapping verbatim slices of a clause at sentence boundaries, each with its context."""
+    sentences = split_sentences(clause.text)
+    if not sentences:
+        return [f"{context}\n{clause.text}"]
     windows: list[str] = []
     start = 0
     while start < len(sentences):
         end = start + 1
-        while end < len(sentences) and sum(len(s) for s in sentences[start : end + 1]) <= max_chars:
+        while end < len(sentences) and sentences[end].end - sentences[start].start <= max_chars:
             end += 1
-        windows.append(f"{context}\n{''.join(sentences[start:end])}")
+        # Run to the next sentence so a trailing unit parenthetical stays with its task.
+        stop = sentences[end].start if end < len(sentences) else len(clause.text)
+        body = clause.text[sentences[start].start : stop].strip()
+        windows.append(f"{context}\n{body}")
         if end >= len(sentences):
             break
         start = max(end - WINDOW_OVERLAP, start + 1)

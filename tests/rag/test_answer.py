@@ -1,0 +1,87 @@
+import re
+from datetime import date
+
+import pytest
+
+QUESTION = "灵活就业人员的社会保险费可以缓缴吗？"
+
+
+def assert_well_cited(answer):
+    """Every 「quote」 is verbatim in a cited clause; every [n] resolves; every quote line has a marker."""
+    numbers = {c.n for c in answer.citations}
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers <= numbers and numbers <= markers
+    for line in answer.answer.splitlines():
+        quotes = re.findall(r"「(.*?)」", line, flags=re.S)
+        line_markers = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
+        if quotes:
+            assert line_markers, line
+            cited = [c for c in answer.citations if c.n in line_markers]
+            for quote in quotes:
+                assert any(quote in c.clause.text for c in cited), quote
+            assert line.rstrip().endswith("]")
+    for c in answer.citations:
+        assert c.quote is None or c.quote in c.clause.text
+
+
+def test_flagship_question(pipeline):
+    answer = pipeline.ask(QUESTION, today=date(2026, 11, 23))
+    assert answer.answerable
+    first = answer.citations[0]
+    assert first.clause.id == "tianjin-new-consumption#四.十六"
+    assert "「落实灵活就业人员缓缴社会保险费政策，支持灵活就业人员按规定参加医疗保险。」" in answer.answer
+    assert "责任单位：市人社局、市医保局。[1]" in answer.answer
+    assert "征求意见稿" in answer.answer and "已于2025年12月31日废止" in answer.answer
+    assert first.validity == "已废止"
+    assert_well_cited(answer)
+
+
+def test_expiry_follows_todays_date(pipeline):
+    before = pipeline.ask(QUESTION, today=date(2025, 6, 1))
+    assert "有效期至2025年12月31日" in before.answer and "已于" not in before.answer
+    assert before.citations[0].validity == "征求意见稿"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我们是做跨境电商的，能享受哪些支持？",
+        "天津和重庆在包容审慎监管上分别怎么规定的？",
+        "重庆实施意见第三部分第（二）条的原文是什么",
+        "网约车平台有什么政策",
+        "到2027年天津要引进多少生产性服务领域头部平台企业？",
+    ],
+)
+def test_answers_quote_verbatim_and_cite(pipeline, question):
+    answer = pipeline.ask(question)
+    assert answer.answerable and answer.citations
+    assert_well_cited(answer)
+
+
+def test_wording_question_quotes_the_whole_clause(pipeline):
+    answer = pipeline.ask("重庆实施意见第三部分第（二）条的原文是什么")
+    clause = answer.citations[0].clause
+    assert clause.id == "chongqing-platform-economy#三.二"
+    assert f"「{clause.text}」" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["北京市对平台企业有什么补贴？", "上海的跨境电商政策是什么", "今天天气怎么样", "红烧肉怎么做"],
+)
+def test_declines_what_the_corpus_cannot_answer(pipeline, question):
+    answer = pipeline.ask(question)
+    assert not answer.answerable
+    assert answer.citations == []
+    assert "[" not in answer.answer and "「" not in answer.answer
+    assert "抱歉" in answer.answer
+
+
+def test_metadata_questions(pipeline):
+    answer = pipeline.ask("重庆实施意见的文号是什么？")
+    assert answer.answerable and "渝府办发〔2020〕16号" in answer.answer
+    answer = pipeline.ask("天津生活性服务实施意见是哪天发布的？")
+    assert not answer.answerable and "未载明" in answer.answer
+    answer = pipeline.ask("天津新型消费实施方案现在还有效吗？", today=date(2026, 1, 5))
+    assert "已于2025年12月31日废止" in answer.answer
+    assert_well_cited(answer)

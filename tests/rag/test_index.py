@@ -1,0 +1,90 @@
+import json
+import shutil
+
+import pytest
+
+from rag.errors import IndexCorrupt, IndexMissing, IndexStale
+from rag.index import MANIFEST, build_index, load_index, make_windows
+from rag.pipeline import open_index
+
+
+@pytest.fixture
+def small_corpus(tmp_path, corpus_dir):
+    """A one-document corpus: a real build in a few seconds, safe to modify."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(corpus_dir / "chongqing-platform-economy.txt", folder)
+    toml = (corpus_dir / "documents.toml").read_text(encoding="utf-8")
+    block = next(b for b in toml.split("[[document]]") if "chongqing" in b)
+    (folder / "documents.toml").write_text("[[document]]" + block, encoding="utf-8")
+    return folder
+
+
+def test_manifest_describes_model_corpus_and_files(policy_index, index_dir, corpus_dir):
+    manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["model"]["name"] == "m3e-small" and manifest["model"]["dimension"] == 512
+    assert set(manifest["corpus"]) == {p.name for p in corpus_dir.iterdir() if p.suffix in (".txt", ".toml")}
+    assert manifest["parser_version"] and manifest["built_at"]
+    assert manifest["counts"]["clauses"] == 117 == len(policy_index.clauses)
+    assert policy_index.dense.ntotal == manifest["counts"]["windows"] >= 117
+    # Plain files, Chinese kept readable.
+    assert "天津新型消费实施方案" in (index_dir / "clauses.jsonl").read_text(encoding="utf-8")
+
+
+def test_long_clauses_become_overlapping_windows_with_context(documents):
+    long = next(c for c in documents["tianjin-new-consumption"].clauses if c.id.endswith("一.一"))
+    windows = make_windows(long, "天津新型消费实施方案 天津 推动线上线下消费提速增效")
+    assert len(windows) > 3
+    assert all(w.startswith("天津新型消费实施方案") for w in windows)
+    assert all(len(w) < 512 for w in windows)
+    bodies = [w.split("\n", 1)[1] for w in windows]
+    assert all(b in long.text for b in bodies)
+    # Consecutive windows share a sentence, so nothing falls between them.
+    assert all(a[-10:] in b or b[:10] in a for a, b in zip(bodies, bodies[1:]))
+
+
+def test_ids_stable_across_rebuilds(small_corpus, tmp_path, embedder):
+    first = build_index(small_corpus, tmp_path / "a", embedder)
+    second = build_index(small_corpus, tmp_path / "b", embedder)
+    assert [c.id for c in first.clauses] == [c.id for c in second.clauses]
+    assert [c.to_dict() for c in first.clauses] == [c.to_dict() for c in second.clauses]
+
+
+def test_missing_stale_and_corrupt_index_are_detected(small_corpus, tmp_path, embedder):
+    index_dir = tmp_path / "index"
+    with pytest.raises(IndexMissing):
+        load_index(index_dir, small_corpus, str(embedder.path))
+    build_index(small_corpus, index_dir, embedder)
+    load_index(index_dir, small_corpus, str(embedder.path))
+
+    text = small_corpus / "chongqing-platform-economy.txt"
+    text.write_bytes(text.read_bytes() + "\n".encode())
+    with pytest.raises(IndexStale, match="chongqing-platform-economy.txt changed"):
+        load_index(index_dir, small_corpus, str(embedder.path))
+    rebuilt = open_index(small_corpus, index_dir, embedder)  # the CLI path rebuilds
+    assert rebuilt.manifest["corpus"]["chongqing-platform-economy.txt"]
+    load_index(index_dir, small_corpus, str(embedder.path))
+
+    clauses = index_dir / "clauses.jsonl"
+    clauses.write_text(clauses.read_text(encoding="utf-8")[:100], encoding="utf-8")
+    with pytest.raises(IndexCorrupt):
+        load_index(index_dir, small_corpus, str(embedder.path))
+    (index_dir / MANIFEST).write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorrupt):
+        load_index(index_dir)
+
+
+def test_failed_build_leaves_the_old_index(small_corpus, tmp_path, embedder, monkeypatch):
+    index_dir = tmp_path / "index"
+    build_index(small_corpus, index_dir, embedder)
+    before = (index_dir / MANIFEST).read_text(encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("rag.index.faiss.write_index", broken)
+    with pytest.raises(RuntimeError):
+        build_index(small_corpus, index_dir, embedder)
+    assert (index_dir / MANIFEST).read_text(encoding="utf-8") == before
+    load_index(index_dir, small_corpus, str(embedder.path))
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

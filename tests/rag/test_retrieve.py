@@ -1,0 +1,71 @@
+import pytest
+
+from rag.intent import cn_to_int, detect_scope, find_reference
+
+KNOWN = [
+    ("灵活就业人员的社会保险费可以缓缴吗？", "tianjin-new-consumption#四.十六"),
+    ("我们是做跨境电商的，能享受哪些支持？", "tianjin-new-consumption#一.三"),
+    ("到2022年底天津要建成多少5G基站？", "tianjin-new-consumption#二.四"),
+    ("网络货运平台有什么支持政策", "tianjin-productive-services#二.四"),
+    ("重庆怎么优化平台经济市场准入", "chongqing-platform-economy#三.一"),
+    ("浙江对网络直播等新业态怎么监管", "zhejiang-platform-economy#二.三.18"),
+    ("电子商务经营者能不能用网络经营场所登记个体工商户", "tianjin-new-consumption#三.十二"),
+]
+
+
+@pytest.mark.parametrize("question, expected", KNOWN)
+def test_known_questions_find_their_clause(pipeline, question, expected):
+    ids = [h.clause.id for h in pipeline.search(question, k=3)]
+    assert expected in ids, ids
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("重庆实施意见第三部分第（二）条", "chongqing-platform-economy#三.二"),
+        ("浙江意见稿第12条", "zhejiang-platform-economy#二.二.12"),
+        ("天津新型消费实施方案（十六）讲了什么", "tianjin-new-consumption#四.十六"),
+        ("天津生活性服务实施意见二（四）", "tianjin-life-services#二.四"),
+        ("浙江意见二（一）3", "zhejiang-platform-economy#二.一.3"),
+    ],
+)
+def test_clause_references_resolve_directly(pipeline, question, expected):
+    hit = pipeline.search(question, k=5)[0]
+    assert (hit.clause.id, hit.matched_by) == (expected, "reference")
+
+
+def test_ambiguous_reference_returns_every_match_first(pipeline):
+    hits = pipeline.search("二（七）", k=5)
+    referenced = {h.clause.id for h in hits if h.matched_by == "reference"}
+    assert referenced == {"tianjin-new-consumption#二.七", "tianjin-productive-services#二.七"}
+
+
+def test_reference_parsing():
+    assert cn_to_int("十六") == 16 and cn_to_int("二十五") == 25 and cn_to_int("十") == 10
+    ref = find_reference("第三部分第（二）条")
+    assert (ref.part, ref.section, ref.item) == (3, 2, None)
+    assert find_reference("第12条").item == 12
+    assert not find_reference("到2025年引进20个总部")
+
+
+def test_scope_from_region_and_document(documents):
+    docs = list(documents.values())
+    scope = detect_scope("天津新型消费方案里灵活就业怎么规定", docs)
+    assert scope.doc_ids == {"tianjin-new-consumption"}
+    scope = detect_scope("杭州的平台企业能享受什么", docs)
+    assert scope.doc_ids == {"zhejiang-platform-economy"}
+    scope = detect_scope("北京的平台经济政策", docs)
+    assert scope.foreign_only and scope.foreign == ["北京"]
+
+
+def test_filters_restrict_results(pipeline):
+    hits = pipeline.search("平台企业", k=10, region="重庆")
+    assert {h.clause.doc_id for h in hits} == {"chongqing-platform-economy"}
+    hits = pipeline.search("平台企业", k=10, doc_id="zhejiang-platform-economy")
+    assert {h.clause.doc_id for h in hits} == {"zhejiang-platform-economy"}
+
+
+def test_comparison_covers_each_region(pipeline):
+    hits = pipeline.search("天津和重庆在包容审慎监管上分别怎么规定的？", k=5)
+    regions = {h.clause.doc_id.split("-")[0] for h in hits[:2]}
+    assert regions == {"tianjin", "chongqing"}

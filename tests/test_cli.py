@@ -1,0 +1,49 @@
+"""The installed `policyqa` command, run as a user would (a real process, real model)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def run(*args, env_extra=None):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env_extra or {})}
+    return subprocess.run([BIN / "policyqa", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_clauses_jsonl_lists_every_clause():
+    result = run("clauses", "--jsonl")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 117
+    assert {"id", "source", "doc_title", "label", "heading", "path", "text", "departments", "start", "end"} <= set(rows[0])
+
+
+def test_ask_json_matches_the_api_shape(index_dir):
+    result = run("--index", str(index_dir), "ask", "灵活就业人员的社会保险费可以缓缴吗？", "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["answerable"] and body["citations"][0]["clause_id"] == "tianjin-new-consumption#四.十六"
+
+
+def test_index_rebuilds_a_stale_index(tmp_path, index_dir, corpus_dir):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    (corpus / "documents.toml").write_text((corpus / "documents.toml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("--corpus", str(corpus), "--index", str(index), "index")
+    assert result.returncode == 0, result.stderr
+    assert "索引就绪" in result.stdout
+
+
+def test_errors_are_bilingual_without_traceback(tmp_path):
+    result = run("--corpus", str(tmp_path), "--index", str(tmp_path / "i"), "clauses")
+    assert result.returncode == 2
+    assert "错误" in result.stderr and "error:" in result.stderr and "Traceback" not in result.stderr
