@@ -97,12 +97,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.harness import main as eval_main
-
-    return eval_main(args.rest)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policyqa", description="政策问答 PolicyQA")
     parser.add_argument("--corpus", default=_env("CORPUS_DIR", str(ROOT / "corpus")))
@@ -139,15 +133,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(_env("PORT", "8000")))
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("eval", help="run the evaluation (see eval/README.md)", add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_eval)
+    sub.add_parser("eval", help="run the evaluation: policyqa eval --help", add_help=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is downloaded at run time
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["eval"]:  # the harness has its own options
+        from eval.harness import main as eval_main
+
+        return eval_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

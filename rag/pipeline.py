@@ -10,7 +10,7 @@ from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale
 from .index import PolicyIndex, build_index, load_index
 from .records import Answer, Hit, SearchMode
-from .retrieve import RetrievalSettings, Retriever
+from .retrieve import Retrieval, RetrievalSettings, Retriever
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +36,19 @@ class Pipeline:
         doc_id: str | None = None,
         today: date | None = None,
     ) -> Answer:
+        return self.run(question, top_k, region, doc_id, today)[1]
+
+    def run(
+        self,
+        question: str,
+        top_k: int = 5,
+        region: str | None = None,
+        doc_id: str | None = None,
+        today: date | None = None,
+    ) -> tuple[Retrieval, Answer]:
+        """The ranked clauses and the answer composed from them (what /api/ask does)."""
         retrieval = self.retriever.retrieve(question, k=top_k, region=region, doc_id=doc_id)
-        return answer_question(question, retrieval, self.index, today or date.today(), self.answering)
+        return retrieval, answer_question(question, retrieval, self.index, today or date.today(), self.answering)
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid", **filters: str | None) -> list[Hit]:
         return self.retriever.retrieve(query, k=k, mode=mode, **filters).hits

@@ -1,0 +1,345 @@
+"""Evaluate PolicyQA and three baselines on the question set; write the table and raw results.
+
+    policyqa eval [--split dev|test|all] [--no-baselines] [--no-write]
+
+The table goes into eval/README.md between result markers and the raw per-question
+results into eval/results/<split>.json, so the README always shows what the code produced.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rag.parse import repair_breaks
+from rag.pipeline import Pipeline
+from rag.records import Answer
+from rag.retrieve import RetrievalSettings, Retriever
+
+EVAL_DIR = Path(__file__).resolve().parent
+ROOT = EVAL_DIR.parent
+QUESTIONS = EVAL_DIR / "questions.jsonl"
+README = EVAL_DIR / "README.md"
+RESULTS = EVAL_DIR / "results"
+CATEGORIES = [
+    "eligibility", "wording", "numbers", "departments", "comparison",
+    "reference", "colloquial", "metadata", "unanswerable",
+]  # fmt: skip
+KS = (1, 5, 10)
+
+
+@dataclass
+class Question:
+    id: str
+    question: str
+    category: str
+    answerable: bool
+    gold: list[list[str]]
+    facts: list[str]
+    split: str
+    user: str
+
+
+def load_questions(path: Path = QUESTIONS, split: str = "all") -> list[Question]:
+    rows = [Question(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [q for q in rows if split == "all" or q.split == split]
+
+
+# ---- ranking metrics ---------------------------------------------------------------------
+
+
+def recall_at(ranked_hits: Sequence[set[int]], groups: int, k: int) -> float:
+    """Share of gold groups satisfied within the top k; ranked_hits[i] = groups hit at rank i."""
+    found: set[int] = set()
+    for hit in ranked_hits[:k]:
+        found |= hit
+    return len(found) / groups
+
+
+def reciprocal_rank(ranked_hits: Sequence[set[int]], k: int = 10) -> float:
+    for rank, hit in enumerate(ranked_hits[:k], start=1):
+        if hit:
+            return 1 / rank
+    return 0.0
+
+
+def groups_hit_by_clause(clause_id: str, gold: list[list[str]]) -> set[int]:
+    return {i for i, group in enumerate(gold) if clause_id in group}
+
+
+# ---- systems -------------------------------------------------------------------------------
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class LangChainBaseline:
+    """A plain LangChain pipeline: RecursiveCharacterTextSplitter(500, 50) + same model + FAISS.
+
+    A character chunk counts as a hit for a clause when it contains the clause's text, or,
+    for a clause longer than a chunk, when the chunk lies inside the clause (whitespace ignored).
+    """
+
+    def __init__(self, pipeline: Pipeline, corpus_dir: Path):
+        from langchain_community.vectorstores import FAISS
+        from langchain_core.embeddings import Embeddings
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        embedder = pipeline.embedder
+
+        class SameModel(Embeddings):
+            def embed_documents(self, texts: list[str]) -> list[list[float]]:
+                return embedder.encode(texts).tolist()
+
+            def embed_query(self, text: str) -> list[float]:
+                return embedder.encode([text])[0].tolist()
+
+        splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
+        texts, metadatas = [], []
+        for document in pipeline.index.documents:
+            raw = (corpus_dir / document.meta.source).read_text(encoding="utf-8")
+            for chunk in splitter.split_text(raw):
+                texts.append(chunk)
+                metadatas.append({"doc_id": document.meta.id})
+        self.store = FAISS.from_texts(texts, SameModel(), metadatas=metadatas)
+        self.clause_text = {c.id: _squash(c.text) for c in pipeline.index.clauses}
+
+    def hits(self, chunk: str, clause_id: str) -> bool:
+        chunk, clause = _squash(chunk), self.clause_text[clause_id]
+        return clause in chunk or (len(clause) > len(chunk) and chunk in clause)
+
+    def rank(self, question: str, gold: list[list[str]], k: int = 10) -> list[set[int]]:
+        chunks = self.store.similarity_search(question, k=k)
+        return [
+            {i for i, group in enumerate(gold) if any(self.hits(c.page_content, cid) for cid in group)}
+            for c in chunks
+        ]
+
+
+def clause_ranker(retriever: Retriever, mode: str) -> Callable[[str, list[list[str]]], list[set[int]]]:
+    def rank(question: str, gold: list[list[str]]) -> list[set[int]]:
+        hits = retriever.retrieve(question, k=10, mode=mode).hits
+        return [groups_hit_by_clause(h.clause.id, gold) for h in hits]
+
+    return rank
+
+
+# ---- answer checks -------------------------------------------------------------------------
+
+
+def citation_checks(answer: Answer, sources: dict[str, str]) -> tuple[int, int, int, int]:
+    """(verbatim citations, citations, quotes found in the cited clause, quotes)."""
+    verbatim = sum(
+        repair_breaks(sources[c.clause.source][c.clause.start : c.clause.end]) == c.clause.text
+        for c in answer.citations
+    )
+    by_n = {c.n: c for c in answer.citations}
+    quotes_ok = quotes = 0
+    for line in answer.answer.splitlines():
+        markers = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
+        for quote in re.findall(r"「(.*?)」", line, flags=re.S):
+            quotes += 1
+            quotes_ok += any(n in by_n and quote in by_n[n].clause.text for n in markers)
+    return verbatim, len(answer.citations), quotes_ok, quotes
+
+
+@dataclass
+class Row:
+    id: str
+    category: str
+    answerable: bool
+    ranks: dict[str, list[list[int]]] = field(default_factory=dict)  # system -> groups hit per rank
+    groups: int = 0
+    declined: bool = False
+    facts_ok: bool | None = None
+    citations: tuple[int, int, int, int] = (0, 0, 0, 0)
+    latency_ms: float = 0.0
+    cited: list[str] = field(default_factory=list)
+    missing_facts: list[str] = field(default_factory=list)
+
+
+def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, corpus_dir: Path) -> list[Row]:
+    sources = {d.meta.source: (corpus_dir / d.meta.source).read_text(encoding="utf-8") for d in pipeline.index.documents}
+    rankers: dict[str, Callable[[str, list[list[str]]], list[set[int]]]] = {}
+    if baselines:
+        plain = RetrievalSettings(use_scope=False, use_reference=False)
+        bare = Retriever(pipeline.index, pipeline.embedder, plain)
+        rankers["BM25 alone"] = clause_ranker(bare, "bm25")
+        rankers["dense alone"] = clause_ranker(bare, "dense")
+        rankers["LangChain 500/50 + FAISS"] = LangChainBaseline(pipeline, corpus_dir).rank
+    pipeline.ask("预热 warm-up")  # first call pays one-off costs (jieba, torch kernels)
+    rows = []
+    for q in questions:
+        row = Row(q.id, q.category, q.answerable, groups=len(q.gold))
+        started = time.perf_counter()
+        retrieval, answer = pipeline.run(q.question, top_k=10, today=date.today())
+        row.latency_ms = (time.perf_counter() - started) * 1000
+        row.declined = not answer.answerable
+        row.cited = [c.clause.id for c in answer.citations]
+        row.citations = citation_checks(answer, sources)
+        if q.answerable and q.facts:
+            row.missing_facts = [f for f in q.facts if f not in answer.answer]
+            row.facts_ok = not row.missing_facts
+        if q.gold:
+            row.ranks["PolicyQA"] = [sorted(groups_hit_by_clause(h.clause.id, q.gold)) for h in retrieval.hits]
+            for name, rank in rankers.items():
+                row.ranks[name] = [sorted(s) for s in rank(q.question, q.gold)]
+        rows.append(row)
+    return rows
+
+
+# ---- reporting -----------------------------------------------------------------------------
+
+
+def ranking_metrics(rows: list[Row], system: str) -> dict[str, float] | None:
+    scored = [r for r in rows if r.groups and system in r.ranks]
+    if not scored:
+        return None
+    out = {f"R@{k}": statistics.mean(recall_at([set(h) for h in r.ranks[system]], r.groups, k) for r in scored) for k in KS}
+    out["MRR@10"] = statistics.mean(reciprocal_rank([set(h) for h in r.ranks[system]]) for r in scored)
+    out["n"] = len(scored)
+    return out
+
+
+def answer_metrics(rows: list[Row]) -> dict[str, float | None]:
+    unanswerable = [r for r in rows if not r.answerable]
+    answerable = [r for r in rows if r.answerable]
+    with_facts = [r for r in rows if r.facts_ok is not None]
+    verbatim = sum(r.citations[0] for r in rows)
+    citations = sum(r.citations[1] for r in rows)
+    quotes_ok = sum(r.citations[2] for r in rows)
+    quotes = sum(r.citations[3] for r in rows)
+    latencies = sorted(r.latency_ms for r in rows)
+    return {
+        "declined_when_should": _share(sum(r.declined for r in unanswerable), len(unanswerable)),
+        "wrongly_declined": _share(sum(r.declined for r in answerable), len(answerable)),
+        "facts": _share(sum(bool(r.facts_ok) for r in with_facts), len(with_facts)),
+        "citation_verbatim": _share(verbatim, citations),
+        "quote_verbatim": _share(quotes_ok, quotes),
+        "p50_ms": statistics.median(latencies) if latencies else None,
+        "p95_ms": latencies[max(0, int(round(0.95 * len(latencies))) - 1)] if latencies else None,
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _fmt(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1%}" if percent else f"{value:.3f}"
+
+
+def render(rows: list[Row], split: str, systems: list[str]) -> str:
+    lines = [f"Split `{split}`: {len(rows)} questions ({sum(r.answerable for r in rows)} answerable). "
+             f"Generated by `policyqa eval --split {split}` on {date.today().isoformat()}.", ""]  # fmt: skip
+    lines += ["| system | R@1 | R@5 | R@10 | MRR@10 |", "|---|---|---|---|---|"]
+    for system in systems:
+        m = ranking_metrics(rows, system)
+        if m:
+            lines.append(f"| {system} | {_fmt(m['R@1'])} | {_fmt(m['R@5'])} | {_fmt(m['R@10'])} | {_fmt(m['MRR@10'])} |")
+    a = answer_metrics(rows)
+    lines += [
+        "",
+        "| PolicyQA answers | value |",
+        "|---|---|",
+        f"| unanswerable declined | {_fmt(a['declined_when_should'], True)} |",
+        f"| answerable wrongly declined | {_fmt(a['wrongly_declined'], True)} |",
+        f"| facts present | {_fmt(a['facts'], True)} |",
+        f"| citations verbatim in source | {_fmt(a['citation_verbatim'], True)} |",
+        f"| 「」 quotes verbatim in cited clause | {_fmt(a['quote_verbatim'], True)} |",
+        f"| latency p50 / p95 (ms, in-process) | {a['p50_ms']:.1f} / {a['p95_ms']:.1f} |",
+        "",
+        "Per category (PolicyQA; R@5 and MRR@10 over questions with gold clauses):",
+        "",
+        "| category | n | R@1 | R@5 | MRR@10 | declined | facts |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for category in CATEGORIES:
+        subset = [r for r in rows if r.category == category]
+        if not subset:
+            continue
+        m = ranking_metrics(subset, "PolicyQA")
+        a = answer_metrics(subset)
+        declined = _share(sum(r.declined for r in subset), len(subset))
+        lines.append(
+            f"| {category} | {len(subset)} | {_fmt(m and m['R@1'])} | {_fmt(m and m['R@5'])} | "
+            f"{_fmt(m and m['MRR@10'])} | {_fmt(declined, True)} | {_fmt(a['facts'], True)} |"
+        )
+    return "\n".join(lines)
+
+
+def misses(rows: list[Row]) -> list[str]:
+    out = []
+    for r in rows:
+        ranks = r.ranks.get("PolicyQA")
+        if ranks is not None and recall_at([set(h) for h in ranks], r.groups, 5) < 1:
+            out.append(f"{r.id} [{r.category}] gold not in top 5")
+        if r.answerable == r.declined:
+            out.append(f"{r.id} [{r.category}] {'declined an answerable question' if r.declined else 'answered an unanswerable question'}")
+        if r.facts_ok is False:
+            out.append(f"{r.id} [{r.category}] missing facts {r.missing_facts}")
+    return out
+
+
+def write_readme(split: str, table: str) -> None:
+    text = README.read_text(encoding="utf-8") if README.exists() else "# Evaluation\n"
+    start, end = f"<!-- results:{split}:start -->", f"<!-- results:{split}:end -->"
+    block = f"{start}\n{table}\n{end}"
+    if start in text:
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + f"\n\n### Results: {split} split\n\n{block}\n"
+    README.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rag.embed import Embedder
+    from rag.pipeline import open_index
+
+    parser = argparse.ArgumentParser(prog="policyqa eval", description=__doc__)
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave README and results alone")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--corpus", default=os.environ.get("POLICYQA_CORPUS_DIR", str(ROOT / "corpus")))
+    parser.add_argument("--index", default=os.environ.get("POLICYQA_INDEX_DIR", str(ROOT / "index")))
+    parser.add_argument("--model", default=os.environ.get("POLICYQA_EMBEDDING_MODEL", "m3e-small"))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    embedder = Embedder(args.model)
+    corpus_dir = Path(args.corpus)
+    pipeline = Pipeline(open_index(corpus_dir, Path(args.index), embedder), embedder)
+    questions = load_questions(split=args.split)
+    rows = evaluate(pipeline, questions, baselines=not args.no_baselines, corpus_dir=corpus_dir)
+    systems = ["PolicyQA", "BM25 alone", "dense alone", "LangChain 500/50 + FAISS"]
+    table = render(rows, args.split, systems)
+    print(table)
+    if args.show_misses:
+        print("\nMisses:\n" + "\n".join(misses(rows)))
+    if not args.no_write:
+        RESULTS.mkdir(exist_ok=True)
+        payload = {
+            "split": args.split,
+            "date": date.today().isoformat(),
+            "index_manifest": pipeline.index.manifest,
+            "ranking": {s: ranking_metrics(rows, s) for s in systems},
+            "answers": answer_metrics(rows),
+            "misses": misses(rows),
+            "rows": [r.__dict__ for r in rows],
+        }
+        out = RESULTS / f"{args.split}.json"
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_readme(args.split, table)
+        print(f"\nwrote {out.relative_to(ROOT)} and {README.relative_to(ROOT)}")
+    return 0
