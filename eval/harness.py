@@ -170,7 +170,7 @@ def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, cor
     sources = {d.meta.source: (corpus_dir / d.meta.source).read_text(encoding="utf-8") for d in pipeline.index.documents}
     rankers: dict[str, Callable[[str, list[list[str]]], list[set[int]]]] = {}
     if baselines:
-        plain = RetrievalSettings(use_scope=False, use_reference=False)
+        plain = RetrievalSettings(use_scope=False, use_reference=False, use_synonyms=False)
         bare = Retriever(pipeline.index, pipeline.embedder, plain)
         rankers["BM25 alone"] = clause_ranker(bare, "bm25")
         rankers["dense alone"] = clause_ranker(bare, "dense")

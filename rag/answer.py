@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 
 from .index import PolicyIndex
+from .intent import REGION_NAMES
 from .parse import department_spans
 from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
@@ -34,17 +35,27 @@ class AnswerSettings:
     quote_sentences: int = 2
 
 
+# Questions after a figure or a person that policy texts may not give.
+_ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位]|比例|税率|费率|金额|百分之|具体数|标准是")
+_ASKS_PERSON = re.compile(r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)")
+
 _METADATA_FIELDS = {
     "doc_number": ("文号", "发文字号", "文件编号", "字号"),
     "date": ("发布日期", "印发日期", "发文日期", "哪天发布", "何时发布", "什么时候发布", "什么时候印发", "哪一天", "落款日期", "成文日期", "发布时间", "印发时间"),
-    "issuer": ("发文机关", "发文单位", "哪个部门发布", "谁发布", "谁印发", "哪个单位发布", "发布机关", "印发机关", "发布单位"),
+    "issuer": ("发文机关", "发文单位", "谁发布", "谁印发", "发布机关", "印发机关", "发布单位", "起草"),
     "validity": ("有效期", "是否有效", "还有效", "废止", "失效", "过期", "有效吗", "现行有效", "施行"),
     "status": ("征求意见稿", "正式文件", "是草案", "正式发布", "定稿"),
 }
 
 
+_ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)\S{0,4}(发|印发|发布|起草|制定|出台)")
+
+
 def metadata_fields(question: str) -> list[str]:
-    return [name for name, words in _METADATA_FIELDS.items() if any(w in question for w in words)]
+    fields = [name for name, words in _METADATA_FIELDS.items() if any(w in question for w in words)]
+    if "issuer" not in fields and _ISSUER.search(question):
+        fields.append("issuer")
+    return fields
 
 
 def answer_question(
@@ -74,6 +85,9 @@ def answer_question(
     if not cited:
         return Answer(question, NO_ANSWER, False, [])
 
+    missing = _missing_detail(question)
+    if missing:
+        cited = cited[:1]
     citations: list[Citation] = []
     statements: list[str] = []
     metas = {d.meta.id: d.meta for d in index.documents}
@@ -85,6 +99,18 @@ def answer_question(
             quote, departments = pick_quote(question, hit.clause, retrieval, index, settings)
         citations.append(Citation(n, hit.clause, hit.score, meta.validity(today.isoformat()), quote))
         statements.append(_statement(meta, hit.clause, quote, departments, n))
+    if missing == "quantity" and not _figure_given(question, cited[0].clause, citations[0].quote or ""):
+        text = (
+            "已收录的政策文件没有规定这个具体数字（金额、比例、期限或数量）。最相关的条款只作了原则性规定：\n"
+            f"{statements[0]}\n如需具体标准，请咨询该条款的责任单位或查阅配套实施细则。"
+        )
+        return Answer(question, text, False, citations)
+    if missing == "person":
+        text = (
+            "政策文件只规定责任单位，不载明具体负责人的姓名，无法回答。相关条款如下：\n"
+            f"{statements[0]}"
+        )
+        return Answer(question, text, False, citations)
     intro = "根据已收录的政策文件，相关规定如下："
     notes = _status_notes([metas[h.clause.doc_id] for h in cited], today)
     if scope.foreign:
@@ -93,6 +119,32 @@ def answer_question(
     if notes:
         text += "\n\n" + "\n".join(notes)
     return Answer(question, text, True, citations)
+
+
+_GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())
+
+
+def _figure_given(question: str, clause: Clause, quote: str) -> bool:
+    """Does the clause give the figure asked for? The quote must hold a number, and the words
+    around the question's 多少/几 must occur in the clause (税收返还比例 does not)."""
+    if not re.search(r"\d", quote):
+        return False
+    phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if _ASKS_QUANTITY.search(p)), question)
+    names = {n for names in REGION_NAMES.values() for n in names}
+    terms = [
+        t for t in tokenize(_ASKS_QUANTITY.sub(" ", phrase))
+        if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit()
+    ]
+    haystack = (clause.text + " ".join(clause.path)).lower()  # tokens are lower-cased
+    return all(t in haystack for t in terms)
+
+
+def _missing_detail(question: str) -> str | None:
+    if _ASKS_PERSON.search(question):
+        return "person"
+    if _ASKS_QUANTITY.search(question):
+        return "quantity"
+    return None
 
 
 def select_citations(retrieval: Retrieval, settings: AnswerSettings) -> list[Hit]:
@@ -135,6 +187,7 @@ def pick_quote(
         return clause.text, clause.departments
     rows = index.sentence_rows(clause.id)
     query_terms = set(tokenize(question))
+    wants_figure = bool(_ASKS_QUANTITY.search(question))
     scores = np.zeros(len(sentences))
     for i, sentence in enumerate(sentences):
         terms = set(tokenize(sentence.text))
@@ -143,7 +196,8 @@ def pick_quote(
         if retrieval.vector is not None and i < len(rows):
             dense = float(index.sentence_vectors[rows[i]] @ retrieval.vector)
         heading_only = i == 0 and clause.heading and sentence.text.rstrip("。") == clause.heading
-        scores[i] = dense + 0.3 * overlap - (0.5 if heading_only else 0.0)
+        figure = 0.1 if wants_figure and re.search(r"\d", sentence.text) else 0.0
+        scores[i] = dense + 0.3 * overlap + figure - (0.5 if heading_only else 0.0)
     best = int(np.argmax(scores))
     chosen = [best]
     # Extend to the neighbouring sentence when it scores nearly as well: quotes stay contiguous.
@@ -207,6 +261,8 @@ def _metadata_answer(
     metas = [d.meta for d in index.documents if d.meta.id in retrieval.scope.doc_ids]
     if not metas or len(metas) > 3:
         return None
+    if len(fields) > 1 and "status" in fields:
+        fields.remove("status")  # 征求意见稿 here names the document rather than asks about it
     lines: list[str] = []
     citations: list[Citation] = []
     unknown = 0

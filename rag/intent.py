@@ -89,13 +89,14 @@ def detect_scope(question: str, documents: list[Document]) -> Scope:
         if any(name in question for name in names):
             scope.regions.add(region)
     scope.foreign = [place for place in FOREIGN_PLACES if place in question]
-    # A longer foreign name containing a corpus one ("雄安新区") must not count twice.
     named = {d.meta.id for d in documents if any(alias in question for alias in _names(d))}
-    in_regions = {d.meta.id for d in documents if d.meta.region in scope.regions}
-    if named and in_regions:
-        scope.doc_ids = (named & in_regions) or in_regions
-    else:
-        scope.doc_ids = named or in_regions
+    region_of = {d.meta.id: d.meta.region for d in documents}
+    chosen = {d for d in named if not scope.regions or region_of[d] in scope.regions}
+    for region in scope.regions:
+        # A region named without one of its documents keeps all of its documents.
+        if not any(region_of[doc_id] == region for doc_id in named):
+            chosen |= {d.meta.id for d in documents if d.meta.region == region}
+    scope.doc_ids = chosen
     scope.reference = find_reference(question)
     return scope
 

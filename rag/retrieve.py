@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import Embedder
+from .expand import expand
 from .index import PolicyIndex
 from .intent import Scope, detect_scope, matches_reference
 from .records import Hit, SearchMode
@@ -22,6 +23,7 @@ class RetrievalSettings:
     bm25_weight: float = 1.0
     use_scope: bool = True  # restrict to regions/documents the question names
     use_reference: bool = True  # resolve "二（七）" / "第12条" directly
+    use_synonyms: bool = True  # add policy terms for everyday words (外卖骑手 → 新就业形态劳动者)
 
 
 @dataclass
@@ -61,13 +63,14 @@ class Retriever:
 
         dense_clause = np.full(n_clauses, -1.0, dtype=np.float32)
         bm25_clause = np.zeros(n_clauses, dtype=np.float32)
+        query = expand(question) if self.settings.use_synonyms else question
         vector = None
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.encode([question])[0]
+            vector = self.embedder.encode([query])[0]
             window_scores = self._vectors @ vector
             np.maximum.at(dense_clause, self._window_clause, window_scores)
         if mode in ("hybrid", "bm25"):
-            window_scores = self.index.bm25.scores(tokenize(question))
+            window_scores = self.index.bm25.scores(tokenize(query))
             np.maximum.at(bm25_clause, self._window_clause, window_scores)
 
         candidates = np.flatnonzero(allowed)
