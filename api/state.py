@@ -34,4 +34,6 @@ def load_state(settings: Settings) -> AppState:
     except PolicyQAError as problem:
         logger.error("index not served: %s", problem)
         return AppState(problem=problem)
-    return AppState(pipeline=Pipeline(index, embedder))
+    pipeline = Pipeline(index, embedder)
+    pipeline.ask("预热")  # pay one-off costs (jieba dictionary, first forward pass) before serving
+    return AppState(pipeline=pipeline)

@@ -1,0 +1,100 @@
+"""Speed benchmark (not a test): index build, server start, /api/ask latency over HTTP.
+
+    python -m eval.bench [--requests 200]
+
+Starts the real server with uvicorn on 127.0.0.1 (a free port), sends the dev questions
+sequentially, and prints build time, time to ready, and p50/p95/max latency.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from .harness import ROOT, load_questions
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    from rag.embed import Embedder
+    from rag.index import build_index
+
+    started = time.perf_counter()
+    embedder = Embedder()
+    model_seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = Path(tmp) / "index"
+        started = time.perf_counter()
+        index = build_index(ROOT / "corpus", index_dir, embedder)
+        build_seconds = time.perf_counter() - started
+        counts = index.manifest["counts"]
+
+        port = free_port()
+        env = {**os.environ, "POLICYQA_INDEX_DIR": str(index_dir), "POLICYQA_CORPUS_DIR": str(ROOT / "corpus")}
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        try:
+            base = f"http://127.0.0.1:{port}"
+            with httpx.Client(base_url=base, timeout=30) as client:
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    try:
+                        if client.get("/readyz").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    time.sleep(0.05)
+                else:
+                    raise SystemExit("server did not become ready within 120 s")
+                start_seconds = time.perf_counter() - started
+                questions = [q.question for q in load_questions(split="dev")]
+                client.post("/api/ask", json={"question": questions[0]})  # warm-up
+                latencies = []
+                for i in range(args.requests):
+                    t0 = time.perf_counter()
+                    response = client.post("/api/ask", json={"question": questions[i % len(questions)]})
+                    latencies.append((time.perf_counter() - t0) * 1000)
+                    response.raise_for_status()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    print(f"machine: {os.cpu_count()} cores")
+    print(f"model load (in this process): {model_seconds:.2f} s")
+    print(f"index build: {build_seconds:.2f} s ({counts['clauses']} clauses, {counts['windows']} windows, {counts['sentences']} sentences)")
+    print(f"server start to /readyz 200 (new process, built index): {start_seconds:.2f} s")
+    print(
+        f"/api/ask over HTTP, {len(latencies)} sequential requests: p50 {statistics.median(latencies):.1f} ms, "
+        f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
