@@ -163,6 +163,7 @@ class Row:
     citations: tuple[int, int, int, int] = (0, 0, 0, 0)
     latency_ms: float = 0.0
     cited: list[str] = field(default_factory=list)
+    cited_relevant: int = 0  # citations that are gold clauses (questions with gold only)
     missing_facts: list[str] = field(default_factory=list)
 
 
@@ -189,6 +190,8 @@ def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, cor
             row.missing_facts = [f for f in q.facts if f not in answer.answer]
             row.facts_ok = not row.missing_facts
         if q.gold:
+            gold_ids = {cid for group in q.gold for cid in group}
+            row.cited_relevant = sum(cid in gold_ids for cid in row.cited)
             row.ranks["PolicyQA"] = [sorted(groups_hit_by_clause(h.clause.id, q.gold)) for h in retrieval.hits]
             for name, rank in rankers.items():
                 row.ranks[name] = [sorted(s) for s in rank(q.question, q.gold)]
@@ -218,7 +221,9 @@ def answer_metrics(rows: list[Row]) -> dict[str, float | None]:
     quotes_ok = sum(r.citations[2] for r in rows)
     quotes = sum(r.citations[3] for r in rows)
     latencies = sorted(r.latency_ms for r in rows)
+    with_gold = [r for r in rows if r.groups and not r.declined]
     return {
+        "citation_precision": _share(sum(r.cited_relevant for r in with_gold), sum(len(r.cited) for r in with_gold)),
         "declined_when_should": _share(sum(r.declined for r in unanswerable), len(unanswerable)),
         "wrongly_declined": _share(sum(r.declined for r in answerable), len(answerable)),
         "facts": _share(sum(bool(r.facts_ok) for r in with_facts), len(with_facts)),
@@ -255,6 +260,7 @@ def render(rows: list[Row], split: str, systems: list[str]) -> str:
         f"| unanswerable declined | {_fmt(a['declined_when_should'], True)} |",
         f"| answerable wrongly declined | {_fmt(a['wrongly_declined'], True)} |",
         f"| facts present | {_fmt(a['facts'], True)} |",
+        f"| citations that are gold clauses (precision) | {_fmt(a['citation_precision'], True)} |",
         f"| citations verbatim in source | {_fmt(a['citation_verbatim'], True)} |",
         f"| 「」 quotes verbatim in cited clause | {_fmt(a['quote_verbatim'], True)} |",
         f"| latency p50 / p95 (ms, in-process) | {a['p50_ms']:.1f} / {a['p95_ms']:.1f} |",

@@ -31,7 +31,8 @@ class AnswerSettings:
     min_dense: float = 0.72  # below this best cosine, and without keyword support, decline
     min_dense_with_terms: float = 0.68  # enough when the question's key terms also match
     max_citations: int = 3
-    relative_floor: float = 0.04  # cite a further clause only if its cosine is this close to the best
+    relative_floor: float = 0.02  # cite a further clause only if its cosine is this close to the best
+    keyword_ratio: float = 0.7  # … and its BM25 score is at least this share of the best one (tuned on dev)
     quote_sentences: int = 2
 
 
@@ -161,8 +162,13 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings) -> list[Hit
         return []
     chosen = []
     groups = len(retrieval.scope.regions) > 1 or len(retrieval.scope.doc_ids) > 1
+    top_bm25 = max((h.bm25_score for h in hits), default=0.0)
     for hit in hits:
-        close = hit.dense_score is not None and hit.dense_score >= best - settings.relative_floor
+        close = (
+            hit.dense_score is not None
+            and hit.dense_score >= best - settings.relative_floor
+            and hit.bm25_score >= settings.keyword_ratio * top_bm25
+        )
         if not chosen or close or (groups and hit.clause.doc_id not in {c.clause.doc_id for c in chosen}):
             chosen.append(hit)
         if len(chosen) == settings.max_citations:
