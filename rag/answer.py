@@ -38,7 +38,21 @@ class AnswerSettings:
 
 # Questions after a figure or a person that policy texts may not give.
 _ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位]|比例|税率|费率|金额|百分之|具体数|标准是")
-_ASKS_PERSON = re.compile(r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)")
+_ASKS_PERSON = re.compile(
+    r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家(公司|企业)|谁开发"
+)
+# Practical details (materials, where to apply, contacts, deadlines) and the words a clause
+# must contain to answer them; policy texts rarely give these.
+_PROCEDURE = {
+    re.compile(r"(哪些|什么)材料|提交.{0,4}材料"): ("材料",),
+    re.compile(r"(申请|办理|申报)流程|流程是"): ("流程",),
+    re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站"): ("窗口", "网上办理", "网站", "网办"),
+    re.compile(r"怎么报名|如何报名|报名方式"): ("报名",),
+    re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
+    re.compile(r"电话|热线"): ("电话", "热线", "12345"),
+    re.compile(r"网址|邮箱|联系方式"): ("网址", "邮箱", "联系"),
+    re.compile(r"地址在|在哪办公|办公地点"): ("地址", "办公"),
+}
 
 _METADATA_FIELDS = {
     "doc_number": ("文号", "发文字号", "文件编号", "字号"),
@@ -108,8 +122,14 @@ def answer_question(
         return Answer(question, text, False, citations)
     if missing == "person":
         text = (
-            "政策文件只规定责任单位，不载明具体负责人的姓名，无法回答。相关条款如下：\n"
+            "已收录的政策文件只规定责任单位，不载明具体人员或企业的名称，无法回答。相关条款如下：\n"
             f"{statements[0]}"
+        )
+        return Answer(question, text, False, citations)
+    if missing == "procedure" and not _procedure_given(question, cited[0].clause):
+        text = (
+            "已收录的政策文件没有写明办理材料、流程、地点、联系方式或时限等具体办事信息。最相关的条款如下：\n"
+            f"{statements[0]}\n具体办理事项请咨询该条款的责任单位或当地政务服务热线。"
         )
         return Answer(question, text, False, citations)
     intro = "根据已收录的政策文件，相关规定如下："
@@ -143,9 +163,16 @@ def _figure_given(question: str, clause: Clause, quote: str) -> bool:
 def _missing_detail(question: str) -> str | None:
     if _ASKS_PERSON.search(question):
         return "person"
+    if any(pattern.search(question) for pattern in _PROCEDURE):
+        return "procedure"
     if _ASKS_QUANTITY.search(question):
         return "quantity"
     return None
+
+
+def _procedure_given(question: str, clause: Clause) -> bool:
+    needed = [words for pattern, words in _PROCEDURE.items() if pattern.search(question)]
+    return all(any(w in clause.text for w in words) for words in needed)
 
 
 def select_citations(retrieval: Retrieval, settings: AnswerSettings) -> list[Hit]:
@@ -156,7 +183,7 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings) -> list[Hit
     if referenced:
         return referenced[: settings.max_citations]
     best = retrieval.best_dense
-    has_terms = retrieval.best_bm25 > 0 and any(h.bm25_score > 0 for h in hits[:3])
+    has_terms = retrieval.best_content_bm25 > 0
     floor = settings.min_dense_with_terms if has_terms else settings.min_dense
     if best < floor:
         return []

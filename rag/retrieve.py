@@ -9,7 +9,7 @@ import numpy as np
 from .embed import Embedder
 from .expand import expand
 from .index import PolicyIndex
-from .intent import Scope, detect_scope, matches_reference
+from .intent import REGION_NAMES, Scope, detect_scope, matches_reference
 from .records import Hit, SearchMode
 from .tokens import tokenize
 
@@ -32,6 +32,7 @@ class Retrieval:
     scope: Scope
     best_dense: float  # highest cosine between the question and any window in scope
     best_bm25: float
+    best_content_bm25: float  # keyword evidence from words other than place and document names
     vector: np.ndarray | None  # the question's embedding, reused to pick quotes
 
 
@@ -44,6 +45,10 @@ class Retriever:
         self._vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
         self._clause_doc = [c.doc_id for c in index.clauses]
         self._region = {d.meta.id: d.meta.region for d in index.documents}
+        # Tokens of place and document names: they scope a question but are no evidence of an answer.
+        names = [n for names in REGION_NAMES.values() for n in names]
+        names += [n for d in index.documents for n in (d.meta.short_title, d.meta.title, *d.aliases)]
+        self._name_tokens = {t for n in names for t in tokenize(n)} | {"实施意见", "实施方案", "意见", "方案", "征求意见稿"}
         self._straight = {
             d.meta.id: all(c.label.startswith("（") for c in d.clauses if c.label not in ("序言", "结语"))
             for d in index.documents
@@ -69,9 +74,13 @@ class Retriever:
             vector = self.embedder.encode([query])[0]
             window_scores = self._vectors @ vector
             np.maximum.at(dense_clause, self._window_clause, window_scores)
+        content_clause = np.zeros(n_clauses, dtype=np.float32)
         if mode in ("hybrid", "bm25"):
-            window_scores = self.index.bm25.scores(tokenize(query))
+            tokens = tokenize(query)
+            window_scores = self.index.bm25.scores(tokens)
             np.maximum.at(bm25_clause, self._window_clause, window_scores)
+            content = [t for t in tokens if t not in self._name_tokens]
+            np.maximum.at(content_clause, self._window_clause, self.index.bm25.scores(content))
 
         candidates = np.flatnonzero(allowed)
         fused = np.zeros(n_clauses, dtype=np.float64)
@@ -107,7 +116,8 @@ class Retriever:
         ]
         best_dense = float(dense_clause[candidates].max()) if len(candidates) else -1.0
         best_bm25 = float(bm25_clause[candidates].max()) if len(candidates) else 0.0
-        return Retrieval(hits, scope, best_dense, best_bm25, vector)
+        best_content = float(content_clause[candidates].max()) if len(candidates) else 0.0
+        return Retrieval(hits, scope, best_dense, best_bm25, best_content, vector)
 
     def _allowed_clauses(self, scope: Scope, region: str | None, doc_id: str | None) -> np.ndarray:
         allowed = np.ones(len(self.index.clauses), dtype=bool)
