@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from rag.parse import repair_breaks
+from rag.answer import AnswerSettings
 from rag.pipeline import Pipeline
 from rag.records import Answer
 from rag.retrieve import RetrievalSettings, Retriever
@@ -308,6 +309,35 @@ def write_readme(split: str, table: str) -> None:
     README.write_text(text, encoding="utf-8")
 
 
+LEVERS: dict[str, tuple[RetrievalSettings, AnswerSettings]] = {
+    "PolicyQA (all levers)": (RetrievalSettings(), AnswerSettings()),
+    "− region/document scope": (RetrievalSettings(use_scope=False), AnswerSettings()),
+    "− clause references": (RetrievalSettings(use_reference=False), AnswerSettings()),
+    "− colloquial synonyms": (RetrievalSettings(use_synonyms=False), AnswerSettings()),
+    "− BM25 (dense only in fusion)": (RetrievalSettings(bm25_weight=0.0), AnswerSettings()),
+    "− dense (BM25 only in fusion)": (RetrievalSettings(dense_weight=0.0), AnswerSettings()),
+    "− figure/person/procedure abstention": (RetrievalSettings(), AnswerSettings(detail_rules=False)),
+    "− keyword check on extra citations": (RetrievalSettings(), AnswerSettings(keyword_ratio=0.0, relative_floor=0.04)),
+}
+
+
+def ablations(pipeline: Pipeline, questions: list[Question], corpus_dir: Path) -> str:
+    """One lever off at a time, same questions: which lever moves which number."""
+    lines = [
+        "| configuration | R@5 | MRR@10 | unanswerable declined | answerable declined | facts | citation precision |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, (retrieval, answering) in LEVERS.items():
+        variant = Pipeline(pipeline.index, pipeline.embedder, retrieval, answering)
+        rows = evaluate(variant, questions, baselines=False, corpus_dir=corpus_dir)
+        m, a = ranking_metrics(rows, "PolicyQA"), answer_metrics(rows)
+        lines.append(
+            f"| {name} | {_fmt(m['R@5'])} | {_fmt(m['MRR@10'])} | {_fmt(a['declined_when_should'], True)} | "
+            f"{_fmt(a['wrongly_declined'], True)} | {_fmt(a['facts'], True)} | {_fmt(a['citation_precision'], True)} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     from rag.embed import Embedder
     from rag.pipeline import open_index
@@ -317,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only; leave README and results alone")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--ablations", action="store_true", help="also run with each lever off (use on dev)")
     parser.add_argument("--corpus", default=os.environ.get("POLICYQA_CORPUS_DIR", str(ROOT / "corpus")))
     parser.add_argument("--index", default=os.environ.get("POLICYQA_INDEX_DIR", str(ROOT / "index")))
     parser.add_argument("--model", default=os.environ.get("POLICYQA_EMBEDDING_MODEL", "m3e-small"))
@@ -347,5 +378,10 @@ def main(argv: list[str] | None = None) -> int:
         out = RESULTS / f"{args.split}.json"
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
         write_readme(args.split, table)
+    if args.ablations:
+        levers = ablations(pipeline, questions, corpus_dir)
+        print("\n" + levers)
+        if not args.no_write:
+            write_readme(f"{args.split}-levers", f"Each lever switched off alone on the `{args.split}` split:\n\n{levers}")
         print(f"\nwrote {out.relative_to(ROOT)} and {README.relative_to(ROOT)}")
     return 0

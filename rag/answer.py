@@ -34,6 +34,7 @@ class AnswerSettings:
     relative_floor: float = 0.02  # cite a further clause only if its cosine is this close to the best
     keyword_ratio: float = 0.7  # … and its BM25 score is at least this share of the best one (tuned on dev)
     quote_sentences: int = 2
+    detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
 
 
 # Questions after a figure or a person that policy texts may not give.
@@ -100,7 +101,7 @@ def answer_question(
     if not cited:
         return Answer(question, NO_ANSWER, False, [])
 
-    missing = _missing_detail(question)
+    missing = _missing_detail(question) if settings.detail_rules else None
     if missing:
         cited = cited[:1]
     citations: list[Citation] = []
@@ -114,32 +115,39 @@ def answer_question(
             quote, departments = pick_quote(question, hit.clause, retrieval, index, settings)
         citations.append(Citation(n, hit.clause, hit.score, meta.validity(today.isoformat()), quote))
         statements.append(_statement(meta, hit.clause, quote, departments, n))
-    if missing == "quantity" and not _figure_given(question, cited[0].clause, citations[0].quote or ""):
-        text = (
-            "已收录的政策文件没有规定这个具体数字（金额、比例、期限或数量）。最相关的条款只作了原则性规定：\n"
-            f"{statements[0]}\n如需具体标准，请咨询该条款的责任单位或查阅配套实施细则。"
-        )
-        return Answer(question, text, False, citations)
-    if missing == "person":
-        text = (
-            "已收录的政策文件只规定责任单位，不载明具体人员或企业的名称，无法回答。相关条款如下：\n"
-            f"{statements[0]}"
-        )
-        return Answer(question, text, False, citations)
-    if missing == "procedure" and not _procedure_given(question, cited[0].clause):
-        text = (
-            "已收录的政策文件没有写明办理材料、流程、地点、联系方式或时限等具体办事信息。最相关的条款如下：\n"
-            f"{statements[0]}\n具体办理事项请咨询该条款的责任单位或当地政务服务热线。"
-        )
-        return Answer(question, text, False, citations)
-    intro = "根据已收录的政策文件，相关规定如下："
-    notes = _status_notes([metas[h.clause.doc_id] for h in cited], today)
+    lead, tail, answerable = "根据已收录的政策文件，相关规定如下：", "", True
+    if missing and not _detail_given(missing, question, cited[0].clause, citations[0].quote or ""):
+        lead, tail = _NOT_GIVEN[missing]
+        answerable = False
+    notes = _status_notes(citations, metas, today)
     if scope.foreign:
         notes.append(f"说明：已收录文件不涉及{'、'.join(scope.foreign)}，以上仅为{COVERED}相关文件的规定。")
-    text = "\n".join([intro, *statements])
+    text = "\n".join([lead, *statements, *([tail] if tail else [])])
     if notes:
         text += "\n\n" + "\n".join(notes)
-    return Answer(question, text, True, citations)
+    return Answer(question, text, answerable, citations)
+
+
+# What to say when the closest clause lacks the detail asked for: (lead line, closing line).
+_NOT_GIVEN = {
+    "quantity": (
+        "已收录的政策文件没有规定这个具体数字（金额、比例、期限或数量）。最相关的条款只作了原则性规定：",
+        "如需具体标准，请咨询该条款的责任单位或查阅配套实施细则。",
+    ),
+    "person": ("已收录的政策文件只规定责任单位，不载明具体人员或企业的名称，无法回答。相关条款如下：", ""),
+    "procedure": (
+        "已收录的政策文件没有写明办理材料、流程、地点、联系方式或时限等具体办事信息。最相关的条款如下：",
+        "具体办理事项请咨询该条款的责任单位或当地政务服务热线。",
+    ),
+}
+
+
+def _detail_given(kind: str, question: str, clause: Clause, quote: str) -> bool:
+    if kind == "quantity":
+        return _figure_given(question, clause, quote)
+    if kind == "procedure":
+        return _procedure_given(question, clause)
+    return False  # policy texts name units, never people or companies
 
 
 _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())
@@ -263,13 +271,11 @@ def _statement(meta: DocumentMeta, clause: Clause, quote: str, departments: list
     return line + f"[{n}]"
 
 
-def _status_notes(metas: list[DocumentMeta], today: date) -> list[str]:
+def _status_notes(citations: list[Citation], metas: dict[str, DocumentMeta], today: date) -> list[str]:
+    """A draft or expired document gets a note, ending with the markers of its citations."""
     notes = []
-    seen = set()
-    for meta in metas:
-        if meta.id in seen:
-            continue
-        seen.add(meta.id)
+    for doc_id in dict.fromkeys(c.clause.doc_id for c in citations):
+        meta = metas[doc_id]
         parts = []
         if meta.status == "征求意见稿":
             parts.append("为征求意见稿，并非正式印发的文件")
@@ -278,7 +284,8 @@ def _status_notes(metas: list[DocumentMeta], today: date) -> list[str]:
         elif meta.valid_until:
             parts.append(f"有效期至{_cn_date(meta.valid_until)}")
         if parts:
-            notes.append(f"注意：《{meta.short_title}》{'，且'.join(parts)}，相关内容仅供参考。")
+            markers = "".join(f"[{c.n}]" for c in citations if c.clause.doc_id == doc_id)
+            notes.append(f"注意：《{meta.short_title}》{'，且'.join(parts)}，相关内容仅供参考。{markers}")
     return notes
 
 

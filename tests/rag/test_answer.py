@@ -85,3 +85,24 @@ def test_metadata_questions(pipeline):
     answer = pipeline.ask("天津新型消费实施方案现在还有效吗？", today=date(2026, 1, 5))
     assert "已于2025年12月31日废止" in answer.answer
     assert_well_cited(answer)
+
+
+@pytest.mark.parametrize(
+    "question, lead",
+    [
+        ("网络货运平台落户天津，税收返还比例是多少？", "没有规定这个具体数字"),
+        ("申请天津平台经济专项资金需要提交哪些材料？", "没有写明办理材料"),
+        ("浙江省平台经济工作领导小组的组长是谁？", "不载明具体人员"),
+    ],
+)
+def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipeline, question, lead):
+    answer = pipeline.ask(question)
+    assert not answer.answerable
+    assert answer.answer.startswith("已收录的政策文件") and lead in answer.answer
+    assert len(answer.citations) == 1
+    assert_well_cited(answer)
+
+
+def test_figures_the_texts_give_are_answered(pipeline):
+    answer = pipeline.ask("天津地铁E站的站点覆盖率要达到多少？")
+    assert answer.answerable and "50%" in answer.answer
