@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -26,6 +27,7 @@ from .schemas import (
     TreeNode,
 )
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -57,12 +59,16 @@ def _pieces(text: str) -> Iterator[str]:
 def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
     """Same answer as /api/ask as server-sent events: citations, answer pieces, done."""
     _check_doc(pipeline.index, body.doc_id)
-    answer = pipeline.ask(body.question, body.top_k, body.region, body.doc_id, today=date.today())
-    payload = answer_payload(answer, pipeline.index)
 
     def events() -> Iterator[str]:
-        head = {k: payload[k] for k in ("question", "answerable", "citations")}
-        yield _sse("citations", head)
+        try:
+            answer = pipeline.ask(body.question, body.top_k, body.region, body.doc_id, today=date.today())
+            payload = answer_payload(answer, pipeline.index)
+        except Exception:  # the status line is sent already: report in the stream, not as a 500
+            logger.exception("ask/stream failed")
+            yield _sse("error", {"message": "Internal error", "message_zh": "服务内部错误，请稍后再试"})
+            return
+        yield _sse("citations", {k: payload[k] for k in ("question", "answerable", "citations")})
         for piece in _pieces(payload["answer"]):
             yield _sse("delta", {"text": piece})
         yield _sse("done", payload)

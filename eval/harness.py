@@ -314,8 +314,9 @@ LEVERS: dict[str, tuple[RetrievalSettings, AnswerSettings]] = {
     "− region/document scope": (RetrievalSettings(use_scope=False), AnswerSettings()),
     "− clause references": (RetrievalSettings(use_reference=False), AnswerSettings()),
     "− colloquial synonyms": (RetrievalSettings(use_synonyms=False), AnswerSettings()),
-    "− BM25 (dense only in fusion)": (RetrievalSettings(bm25_weight=0.0), AnswerSettings()),
-    "− dense (BM25 only in fusion)": (RetrievalSettings(dense_weight=0.0), AnswerSettings()),
+    "− BM25 (dense only in fusion)": (RetrievalSettings(linear_alpha=1.0), AnswerSettings()),
+    "− dense (BM25 only in fusion)": (RetrievalSettings(linear_alpha=0.0), AnswerSettings()),
+    "rank fusion (RRF 1:2) instead of linear": (RetrievalSettings(fusion="rrf"), AnswerSettings()),
     "− figure/person/procedure abstention": (RetrievalSettings(), AnswerSettings(detail_rules=False)),
     "− keyword check on extra citations": (RetrievalSettings(), AnswerSettings(keyword_ratio=0.0, relative_floor=0.04)),
 }

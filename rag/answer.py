@@ -103,7 +103,13 @@ def answer_question(
 
     missing = _missing_detail(question) if settings.detail_rules else None
     if missing:
-        cited = cited[:1]
+        # Cite the best of the top clauses that gives the detail asked for, else the best one.
+        giving = (
+            hit
+            for hit in retrieval.hits[:3]
+            if _detail_given(missing, question, hit.clause, pick_quote(question, hit.clause, retrieval, index, settings)[0])
+        )
+        cited = [next(giving, cited[0])]
     citations: list[Citation] = []
     statements: list[str] = []
     metas = {d.meta.id: d.meta for d in index.documents}

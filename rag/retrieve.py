@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -18,9 +19,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RetrievalSettings:
+    # Linear fusion of min-max normalised scores keeps how far ahead a clause is, which rank
+    # fusion loses (dev MRR@10: RRF 1:1 0.949, RRF 1:2 0.985, linear α=0.4 0.993).
+    fusion: Literal["rrf", "linear"] = "linear"
+    linear_alpha: float = 0.4  # weight of the dense score; BM25 gets the rest
     rrf_k: float = 60.0
-    dense_weight: float = 1.0
-    bm25_weight: float = 2.0  # keywords weigh double in the fusion (tuned on dev: MRR@10 0.949 → 0.985)
+    dense_weight: float = 1.0  # RRF weights
+    bm25_weight: float = 2.0
     use_scope: bool = True  # restrict to regions/documents the question names
     use_reference: bool = True  # resolve "二（七）" / "第12条" directly
     use_synonyms: bool = True  # add policy terms for everyday words (外卖骑手 → 新就业形态劳动者)
@@ -87,11 +92,16 @@ class Retriever:
         dense_rank = _ranks(dense_clause, candidates)
         bm25_rank = _ranks(bm25_clause, candidates, positive_only=True)
         s = self.settings
-        if mode in ("hybrid", "dense"):
-            fused[candidates] += s.dense_weight / (s.rrf_k + dense_rank[candidates])
-        if mode in ("hybrid", "bm25"):
-            has_terms = bm25_rank[candidates] < np.inf
-            fused[candidates[has_terms]] += s.bm25_weight / (s.rrf_k + bm25_rank[candidates[has_terms]])
+        if s.fusion == "linear" and mode == "hybrid":
+            fused[candidates] = s.linear_alpha * _minmax(dense_clause[candidates]) + (1 - s.linear_alpha) * _minmax(
+                bm25_clause[candidates]
+            )
+        else:
+            if mode in ("hybrid", "dense"):
+                fused[candidates] += s.dense_weight / (s.rrf_k + dense_rank[candidates])
+            if mode in ("hybrid", "bm25"):
+                has_terms = bm25_rank[candidates] < np.inf
+                fused[candidates[has_terms]] += s.bm25_weight / (s.rrf_k + bm25_rank[candidates[has_terms]])
 
         order = sorted(candidates, key=lambda i: -fused[i])
         referenced = self._referenced(scope, allowed) if s.use_reference else []
@@ -139,6 +149,11 @@ class Retriever:
             for i, clause in enumerate(self.index.clauses)
             if allowed[i] and matches_reference(clause, scope.reference, self._straight[clause.doc_id])
         ]
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    return (values - low) / (high - low) if high > low else np.zeros_like(values, dtype=np.float64)
 
 
 def _ranks(scores: np.ndarray, candidates: np.ndarray, positive_only: bool = False) -> np.ndarray:

@@ -205,9 +205,9 @@ button:disabled { cursor: not-allowed; }
 .pqa-status { display: flex; align-items: center; gap: 8px; color: var(--pqa-muted); font-size: 13px; }
 .pqa-status:not(:first-child) { margin-top: 8px; }
 .pqa-dots { display: inline-flex; gap: 3px; }
-.pqa-dots i { width: 5px; height: 5px; border-radius: 50%; background: var(--pqa-accent); opacity: .3; animation: pqa-blink 1.2s infinite; }
-.pqa-dots i:nth-child(2) { animation-delay: .2s; }
-.pqa-dots i:nth-child(3) { animation-delay: .4s; }
+.pqa-dots span { width: 5px; height: 5px; border-radius: 50%; background: var(--pqa-accent); opacity: .3; animation: pqa-blink 1.2s infinite; }
+.pqa-dots span:nth-child(2) { animation-delay: .2s; }
+.pqa-dots span:nth-child(3) { animation-delay: .4s; }
 @keyframes pqa-blink { 40% { opacity: 1; } }
 
 .pqa-notice {
@@ -256,12 +256,12 @@ button:disabled { cursor: not-allowed; }
   border-radius: 8px; box-shadow: 0 2px 8px rgba(0, 0, 0, .05);
 }
 .pqa-detail {
-  position: fixed; right: 436px; bottom: 88px; z-index: 2147483001;
-  width: 390px; height: min(680px, calc(100vh - 112px)); overflow-y: auto; overscroll-behavior: contain;
+  position: fixed; right: 436px; top: max(24px, calc(100vh - 768px)); z-index: 2147483001;
+  width: 390px; max-height: min(680px, calc(100vh - 112px)); overflow-y: auto; overscroll-behavior: contain;
   background: #fff; border-radius: 10px; box-shadow: 0 12px 40px rgba(0, 0, 0, .24);
   animation: pqa-in .16s ease-out;
 }
-.pqa-detail .pqa-card { margin: 0; min-height: 100%; padding: 16px 18px; border-radius: 10px; box-shadow: none; }
+.pqa-detail .pqa-card { margin: 0; padding: 16px 18px; border-radius: 10px; box-shadow: none; }
 .pqa-root:not(.pqa-open) .pqa-detail { display: none; }
 .pqa-card:focus { outline: none; }
 .pqa-card:focus-visible { outline: 3px solid #2f6fde; outline-offset: 2px; }
@@ -330,7 +330,7 @@ button:disabled { cursor: not-allowed; }
   .pqa-user .pqa-bubble { max-width: 92%; }
 }
 @media (prefers-reduced-motion: reduce) {
-  .pqa-panel, .pqa-detail, .pqa-dots i { animation: none; }
+  .pqa-panel, .pqa-detail, .pqa-dots span { animation: none; }
 }
 `;
 
@@ -390,7 +390,7 @@ button:disabled { cursor: not-allowed; }
   }
 
   function dots() {
-    return h("span", { class: "pqa-dots", "aria-hidden": "true" }, h("i"), h("i"), h("i"));
+    return h("span", { class: "pqa-dots", "aria-hidden": "true" }, h("span"), h("span"), h("span"));
   }
 
   let uid = 0;
@@ -1168,7 +1168,7 @@ button:disabled { cursor: not-allowed; }
     input.focus();
   });
   root.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && isOpen) {
+    if (e.key === "Escape" && isOpen && !e.isComposing) {
       e.preventDefault();
       e.stopPropagation();
       close();

@@ -190,3 +190,16 @@ def test_missing_index_is_503(tmp_path, corpus_dir):
     with TestClient(create_app(settings)) as missing:
         assert missing.get("/readyz").status_code == 503
         assert_bilingual(missing.get("/api/documents"), 503)
+
+
+def test_stream_reports_a_failure_as_an_error_event(client, monkeypatch):
+    """The pipeline is made to fail on purpose: the stream must end with an error event, not a 500."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(client.app.state.policyqa.pipeline, "ask", broken)
+    with client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
+        assert response.status_code == 200
+        raw = "".join(response.iter_text())
+    assert raw.startswith("event: error") and "服务内部错误" in raw and "boom" not in raw
