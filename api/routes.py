@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from rag.errors import UnknownClause, UnknownDocument
 from rag.index import PolicyIndex
+from rag.pipeline import Pipeline
 from rag.serialize import answer_payload, clause_payload, hit_payload
 
 from .deps import PipelineDep
@@ -36,12 +37,16 @@ def _check_doc(index: PolicyIndex, doc_id: str | None) -> None:
         raise UnknownDocument(f"unknown document {doc_id!r}", f"未找到文件 {doc_id}")
 
 
+def _answer(body: AskRequest, pipeline: Pipeline) -> dict:
+    answer = pipeline.ask(body.question, top_k=body.top_k, region=body.region, doc_id=body.doc_id, today=date.today())
+    return answer_payload(answer, pipeline.index)
+
+
 @router.post("/api/ask", response_model=AskResponse, tags=["问答"])
 def ask(body: AskRequest, pipeline: PipelineDep) -> dict:
     """Answer a question in Chinese with verbatim, clause-level citations."""
     _check_doc(pipeline.index, body.doc_id)
-    answer = pipeline.ask(body.question, body.top_k, body.region, body.doc_id, today=date.today())
-    return answer_payload(answer, pipeline.index)
+    return _answer(body, pipeline)
 
 
 def _sse(event: str, data: dict) -> str:
@@ -62,8 +67,7 @@ def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
 
     def events() -> Iterator[str]:
         try:
-            answer = pipeline.ask(body.question, body.top_k, body.region, body.doc_id, today=date.today())
-            payload = answer_payload(answer, pipeline.index)
+            payload = _answer(body, pipeline)
         except Exception:  # the status line is sent already: report in the stream, not as a 500
             logger.exception("ask/stream failed")
             yield _sse("error", {"message": "Internal error", "message_zh": "服务内部错误，请稍后再试"})

@@ -28,15 +28,9 @@ class Pipeline:
         self.retriever = Retriever(index, embedder, retrieval)
         self.answering = answering or AnswerSettings()
 
-    def ask(
-        self,
-        question: str,
-        top_k: int = 5,
-        region: str | None = None,
-        doc_id: str | None = None,
-        today: date | None = None,
-    ) -> Answer:
-        return self.run(question, top_k, region, doc_id, today)[1]
+    def ask(self, question: str, **options) -> Answer:
+        """The answer alone; options as for run()."""
+        return self.run(question, **options)[1]
 
     def run(
         self,
