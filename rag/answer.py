@@ -28,9 +28,11 @@ NO_ANSWER = (
 
 @dataclass
 class AnswerSettings:
-    min_dense: float = 0.72  # below this best cosine, and without keyword support, decline
-    min_dense_with_terms: float = 0.68  # enough when the question's key terms also match
+    # Thresholds on the best cosine of the question without place/document names (tuned on dev).
+    min_dense: float = 0.70  # without keyword support, decline below this
+    min_dense_with_terms: float = 0.65  # enough when the question's key terms also match
     max_citations: int = 3
+    max_reference_citations: int = 5  # a reference to a whole part lists its clauses
     relative_floor: float = 0.02  # cite a further clause only if its cosine is this close to the best
     keyword_ratio: float = 0.7  # … and its BM25 score is at least this share of the best one (tuned on dev)
     quote_sentences: int = 2
@@ -38,9 +40,9 @@ class AnswerSettings:
 
 
 # Questions after a figure or a person that policy texts may not give.
-_ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位]|比例|税率|费率|金额|百分之|具体数|标准是")
+_ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位]|比例是|税率|费率|金额|百分之|具体数")
 _ASKS_PERSON = re.compile(
-    r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家(公司|企业)|谁开发"
+    r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
 )
 # Practical details (materials, where to apply, contacts, deadlines) and the words a clause
 # must contain to answer them; policy texts rarely give these.
@@ -56,15 +58,13 @@ _PROCEDURE = {
 }
 
 _METADATA_FIELDS = {
-    "doc_number": ("文号", "发文字号", "文件编号", "字号"),
-    "date": ("发布日期", "印发日期", "发文日期", "哪天发布", "何时发布", "什么时候发布", "什么时候印发", "哪一天", "落款日期", "成文日期", "发布时间", "印发时间"),
-    "issuer": ("发文机关", "发文单位", "谁发布", "谁印发", "发布机关", "印发机关", "发布单位", "起草"),
-    "validity": ("有效期", "是否有效", "还有效", "废止", "失效", "过期", "有效吗", "现行有效", "施行"),
-    "status": ("征求意见稿", "正式文件", "是草案", "正式发布", "定稿"),
-}
-
-
-_ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)\S{0,4}(发|印发|发布|起草|制定|出台)")
+    "doc_number": ("文号", "发文字号", "文件编号"),
+    "date": ("发布日期", "印发日期", "发文日期", "哪天发布", "何时发布", "什么时候发布", "什么时候印发", "哪天印发", "落款日期", "成文日期", "发布时间", "印发时间"),
+    "issuer": ("发文机关", "发文单位", "谁发布", "谁印发", "发布机关", "印发机关", "发布单位"),
+    "validity": ("有效期", "是否有效", "还有效", "废止", "失效", "过期", "有效吗", "现行有效", "何时施行", "开始施行", "什么时候施行", "施行日期", "施行时间"),
+    "status": ("是不是征求意见稿", "是征求意见稿吗", "是否为征求意见稿", "是否是征求意见稿", "还是征求意见稿", "正式文件", "正式发布", "正式印发", "是草案", "定稿"),
+}  # fmt: skip
+_ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)(发布|印发|起草|制定|发的|出台的)")
 
 
 def metadata_fields(question: str) -> list[str]:
@@ -92,12 +92,18 @@ def answer_question(
         return Answer(question, text, False, [])
 
     fields = metadata_fields(question)
-    if fields and scope.doc_ids:
+    filtered = len(retrieval.doc_ids) < len(index.documents)
+    if fields and (scope.doc_ids or filtered):
         answer = _metadata_answer(question, fields, retrieval, index, today)
         if answer is not None:
             return answer
 
-    cited = select_citations(retrieval, settings)
+    if retrieval.unresolved_reference:
+        titles = "、".join(f"《{index.meta(d).short_title}》" for d in sorted(scope.doc_ids & retrieval.doc_ids))
+        text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
+        return Answer(question, text, False, [])
+
+    cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if not cited:
         return Answer(question, NO_ANSWER, False, [])
 
@@ -189,28 +195,29 @@ def _procedure_given(question: str, clause: Clause) -> bool:
     return all(any(w in clause.text for w in words) for words in needed)
 
 
-def select_citations(retrieval: Retrieval, settings: AnswerSettings) -> list[Hit]:
+def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: dict[str, str]) -> list[Hit]:
     hits = retrieval.hits
     if not hits:
         return []
     referenced = [h for h in hits if h.matched_by == "reference"]
     if referenced:
-        return referenced[: settings.max_citations]
+        return referenced[: settings.max_reference_citations]
     best = retrieval.best_dense
     has_terms = retrieval.best_content_bm25 > 0
     floor = settings.min_dense_with_terms if has_terms else settings.min_dense
-    if best < floor:
+    if retrieval.best_content_dense < floor:
         return []
     chosen = []
-    groups = len(retrieval.scope.regions) > 1 or len(retrieval.scope.doc_ids) > 1
+    scope = retrieval.scope
+    compares = len(scope.regions) > 1 or len(scope.named_docs) > 1  # one citation per side
     top_bm25 = max((h.bm25_score for h in hits), default=0.0)
     for hit in hits:
-        close = (
-            hit.dense_score is not None
-            and hit.dense_score >= best - settings.relative_floor
-            and hit.bm25_score >= settings.keyword_ratio * top_bm25
-        )
-        if not chosen or close or (groups and hit.clause.doc_id not in {c.clause.doc_id for c in chosen}):
+        dense = hit.dense_score if hit.dense_score is not None else -1.0
+        close = dense >= best - settings.relative_floor and hit.bm25_score >= settings.keyword_ratio * top_bm25
+        side = region_of if len(scope.regions) > 1 else {d: d for d in region_of}  # compare regions, else documents
+        new_side = compares and side[hit.clause.doc_id] not in {side[c.clause.doc_id] for c in chosen}
+        new_side = new_side and dense >= best - 0.08
+        if not chosen or close or new_side:
             chosen.append(hit)
         if len(chosen) == settings.max_citations:
             break
@@ -304,7 +311,8 @@ def _metadata_answer(
     question: str, fields: list[str], retrieval: Retrieval, index: PolicyIndex, today: date
 ) -> Answer | None:
     """Answer 文号 / 日期 / 发文机关 / 有效性 questions from document metadata."""
-    metas = [d.meta for d in index.documents if d.meta.id in retrieval.scope.doc_ids]
+    wanted = retrieval.scope.doc_ids & retrieval.doc_ids if retrieval.scope.doc_ids else retrieval.doc_ids
+    metas = [d.meta for d in index.documents if d.meta.id in wanted]
     if not metas or len(metas) > 3:
         return None
     if len(fields) > 1 and "status" in fields:

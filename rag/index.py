@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -10,6 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from importlib import resources
 from pathlib import Path
 
 import faiss
@@ -114,6 +116,17 @@ def make_windows(clause: Clause, context: str, max_chars: int = WINDOW_CHARS) ->
     return windows
 
 
+def build_settings() -> dict:
+    """What, besides corpus, parser and model, decides the index's content."""
+    userdict = resources.files("rag") / "data" / "userdict.txt"
+    return {
+        "window_chars": WINDOW_CHARS,
+        "window_overlap_sentences": WINDOW_OVERLAP,
+        "userdict_sha256": hashlib.sha256(userdict.read_bytes()).hexdigest(),
+        "jieba": importlib.metadata.version("jieba"),
+    }
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -151,6 +164,7 @@ def build_index(
     index_dir = index_dir.resolve()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.build-", dir=index_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the server may run as another user
     try:
         _write_jsonl(staging / CLAUSES, [c.to_dict() for c in clauses])
         (staging / DOCUMENTS).write_text(
@@ -174,7 +188,7 @@ def build_index(
                 "dimension": embedder.dim,
                 "max_seq_length": embedder.max_seq_length,
             },
-            "window": {"chars": WINDOW_CHARS, "overlap_sentences": WINDOW_OVERLAP},
+            "settings": build_settings(),
             "corpus": corpus_hashes(corpus_dir),
             "counts": {
                 "documents": len(documents),
@@ -207,14 +221,31 @@ def _swap_in(staging: Path, index_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _recover_swap(index_dir: Path) -> None:
+    """A crash between the two renames of _swap_in leaves only the old index: put it back."""
+    if index_dir.exists():
+        return
+    olds = sorted(index_dir.parent.glob(f".{index_dir.name}.old-*"))
+    if olds and (olds[-1] / MANIFEST).is_file():
+        logger.warning("restoring %s from an interrupted rebuild", index_dir)
+        os.rename(olds[-1], index_dir)
+
+
 def read_manifest(index_dir: Path) -> dict:
+    _recover_swap(index_dir)
     path = index_dir / MANIFEST
     if not path.is_file():
         raise IndexMissing(f"no index at {index_dir} (run: policyqa index)")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise IndexCorrupt(f"{path} is not valid JSON: {exc}") from exc
+    shape = {"files": dict, "corpus": dict, "model": dict, "counts": dict}
+    if not isinstance(manifest, dict) or any(not isinstance(manifest.get(k), t) for k, t in shape.items()):
+        raise IndexCorrupt(f"{path} does not describe an index")
+    if not isinstance(manifest["model"].get("dimension"), int):
+        raise IndexCorrupt(f"{path} has no model dimension")
+    return manifest
 
 
 def staleness(manifest: dict, corpus_dir: Path, model: str) -> list[str]:
@@ -230,6 +261,8 @@ def staleness(manifest: dict, corpus_dir: Path, model: str) -> list[str]:
         if current.get(name) != recorded.get(name):
             change = "added" if name not in recorded else "removed" if name not in current else "changed"
             reasons.append(f"corpus file {name} {change}")
+    if manifest.get("settings") != build_settings():
+        reasons.append("windowing or tokenizer dictionary changed")
     fingerprint = model_fingerprint(resolve_model_path(model))
     if manifest.get("model", {}).get("fingerprint") != fingerprint:
         reasons.append(f"embedding model differs from {manifest.get('model', {}).get('name')}")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .corpus import Document
 from .records import Clause
+from .tokens import tokenize
 
 # Places inside the corpus regions, so "杭州" scopes to the Zhejiang document.
 REGION_NAMES = {
@@ -55,6 +56,7 @@ class Scope:
     regions: set[str] = field(default_factory=set)
     doc_ids: set[str] = field(default_factory=set)  # documents the question names or implies
     foreign: list[str] = field(default_factory=list)  # places outside the corpus
+    named_docs: set[str] = field(default_factory=set)  # documents named in the question itself
     reference: Reference = field(default_factory=Reference)
 
     @property
@@ -77,9 +79,6 @@ def find_reference(question: str) -> Reference:
         number = cn_to_int(m.group(1))
         if ref.section is None and number is not None:
             ref.item = number
-    if ref.part is None and ref.section is None and ref.item is None:
-        if m := re.search(rf"(?<![{_CN}])([{_CN}]+)、", question):
-            ref.part = cn_to_int(m.group(1))
     return ref
 
 
@@ -88,8 +87,11 @@ def detect_scope(question: str, documents: list[Document]) -> Scope:
     for region, names in REGION_NAMES.items():
         if any(name in question for name in names):
             scope.regions.add(region)
-    scope.foreign = [place for place in FOREIGN_PLACES if place in question]
+    # Whole words only: 大连 must not be found in 扩大连锁, nor 成都 in 形成都市.
+    tokens = set(tokenize(question))
+    scope.foreign = [place for place in FOREIGN_PLACES if place in tokens]
     named = {d.meta.id for d in documents if any(alias in question for alias in _names(d))}
+    scope.named_docs = named
     region_of = {d.meta.id: d.meta.region for d in documents}
     chosen = {d for d in named if not scope.regions or region_of[d] in scope.regions}
     for region in scope.regions:
@@ -117,14 +119,31 @@ def matches_reference(clause: Clause, ref: Reference, straight_through: bool) ->
     part, rest = numbers[0], numbers[1:]
     section = rest[0] if rest else None
     item = rest[1] if len(rest) > 1 else None
+    if ref.part is not None and part != ref.part and not (straight_through and ref.section and not ref.item):
+        return False
     if ref.item is not None:
         if item is not None:
             return item == ref.item and (ref.section is None or section == ref.section)
-        if straight_through and ref.section is None and ref.part is None:
-            return section == ref.item  # 第十六条 of a plan numbered （一）…（十九） straight through
+        if ref.section is None:
+            # 第三部分第二条 of a document without numbered items means its （二）; in a plan
+            # numbered （一）…（十九） straight through, 第十六条 means （十六）.
+            return section == ref.item and (ref.part is not None or straight_through)
         return False
     if ref.section is not None:
-        if section != ref.section:
-            return False
-        return ref.part is None or part == ref.part or (straight_through and ref.part is None)
-    return ref.part is not None and part == ref.part and len(numbers) == 1
+        return section == ref.section
+    return ref.part is not None  # a whole part: every clause in it
+
+
+def resolve_reference(clauses: list[Clause], ref: Reference, straight_through: bool) -> list[Clause]:
+    """Clauses of one document at the referenced position, in document order.
+
+    In a plan numbered straight through, 第三部分第（二）条 is read as the second clause of
+    part 三 when no clause carries that number inside the part."""
+    found = [c for c in clauses if matches_reference(c, ref, straight_through)]
+    if straight_through and ref.part is not None and ref.section is not None:
+        exact = [c for c in found if clause_numbers(c)[0] == ref.part]
+        if exact:
+            return exact
+        in_part = [c for c in clauses if clause_numbers(c)[0] == ref.part]
+        return in_part[ref.section - 1 : ref.section] if 0 < ref.section <= len(in_part) else []
+    return found

@@ -13,7 +13,7 @@ from .records import Clause, Department
 
 logger = logging.getLogger(__name__)
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 CN_NUM = "一二三四五六七八九十百零〇"
 PREAMBLE = "序言"
@@ -35,7 +35,7 @@ _EXPIRY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日废止")
 _CLOSING_START = re.compile(r"^本(?:实施)?(?:方案|意见|办法|规定|细则)")
 # Characters after which a line break ends a paragraph rather than cutting a word.
 _PARAGRAPH_END = set("。；：！？）)”")
-_BREAK = re.compile(r"[ \t\u3000]*\n[\s\u3000]*")
+_BREAK = re.compile(r"[ \t\u3000\r]*\n[\s\u3000]*")
 
 _ORG_SUFFIX = re.compile(r"(局|委|办|厅|部|部门|海关|集团|机场|分行|社|政府|管委会|单位|中心|院)$")
 _ORG_PREFIX = re.compile(r"^(市|省|区|县|天津|重庆|浙江|人民银行|国家|各|相关)")
@@ -140,14 +140,14 @@ def department_spans(text: str) -> list[tuple[int, int, list[Department]]]:
 
 
 def parse_departments(content: str) -> list[Department] | None:
-    explicit = content.endswith("按职责分工负责")
-    body = content.removesuffix("按职责分工负责")
+    explicit = content.endswith("负责")
+    body = re.sub(r"(按职责分工)?负责$", "", content)
     found: list[Department] = []
     for segment in body.split("，"):
         lead = segment.endswith("牵头")
         segment = segment.removesuffix("牵头")
         for item in re.split(r"、|及|和(?=相关|各)", segment):
-            name = item.removesuffix("等部门").strip()
+            name = re.sub(r"等(部门|单位)?$", "", item).strip()
             if not name or name == "相关部门":
                 continue
             if not (_ORG_SUFFIX.search(name) and (_ORG_PREFIX.match(name) or explicit)):
@@ -194,7 +194,8 @@ def parse_document(text: str, doc_id: str, source: str, doc_title: str) -> Parse
     body_start = len(lines)
     for i in nonblank:
         content = lines[i].text
-        if content.startswith("为") or _marker(content):
+        # The preamble starts with 为… or is the first full sentence; titles carry no 。
+        if content.startswith("为") or _marker(content) or content.endswith("。"):
             body_start = i
             break
         if _DRAFT in content and content.strip("（）()") == _DRAFT:
@@ -267,7 +268,8 @@ def parse_document(text: str, doc_id: str, source: str, doc_title: str) -> Parse
 
     # Is the second level numbered straight through the first (（一）…（十九) across parts)?
     second = [c.number for part in root.children for c in part.children if c.level == 2]
-    straight_through = len(second) > 1 and len(second) == len(set(second)) and len(root.children) > 1
+    parts_with_sections = sum(any(c.level == 2 for c in part.children) for part in root.children)
+    straight_through = parts_with_sections > 1 and len(second) == len(set(second))
 
     clauses: list[Clause] = []
 

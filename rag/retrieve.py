@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -10,7 +11,7 @@ import numpy as np
 from .embed import Embedder
 from .expand import expand
 from .index import PolicyIndex
-from .intent import REGION_NAMES, Scope, detect_scope, matches_reference
+from .intent import REGION_NAMES, Scope, detect_scope, resolve_reference
 from .records import Hit, SearchMode
 from .tokens import tokenize
 
@@ -38,6 +39,9 @@ class Retrieval:
     best_dense: float  # highest cosine between the question and any window in scope
     best_bm25: float
     best_content_bm25: float  # keyword evidence from words other than place and document names
+    best_content_dense: float  # best cosine of the question with place and document names removed
+    doc_ids: set[str]  # documents searched: the filters and the question's scope together
+    unresolved_reference: bool  # a numbered clause was named in an identified document but does not exist
     vector: np.ndarray | None  # the question's embedding, reused to pick quotes
 
 
@@ -53,7 +57,9 @@ class Retriever:
         # Tokens of place and document names: they scope a question but are no evidence of an answer.
         names = [n for names in REGION_NAMES.values() for n in names]
         names += [n for d in index.documents for n in (d.meta.short_title, d.meta.title, *d.aliases)]
-        self._name_tokens = {t for n in names for t in tokenize(n)} | {"实施意见", "实施方案", "意见", "方案", "征求意见稿"}
+        names += ["征求意见稿", "实施意见", "实施方案"]
+        self._name_tokens = {t for n in names for t in tokenize(n)} | {"意见", "方案"}
+        self._names = re.compile("|".join(sorted(map(re.escape, set(names)), key=len, reverse=True)))
         self._straight = {
             d.meta.id: all(c.label.startswith("（") for c in d.clauses if c.label not in ("序言", "结语"))
             for d in index.documents
@@ -73,12 +79,16 @@ class Retriever:
 
         dense_clause = np.full(n_clauses, -1.0, dtype=np.float32)
         bm25_clause = np.zeros(n_clauses, dtype=np.float32)
+        content_dense = np.full(n_clauses, -1.0, dtype=np.float32)
         query = expand(question) if self.settings.use_synonyms else question
         vector = None
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.encode([query])[0]
-            window_scores = self._vectors @ vector
-            np.maximum.at(dense_clause, self._window_clause, window_scores)
+            # Names say where to look, not what is asked: "天津今天天气" must not score as 天津 policy.
+            stripped = self._names.sub("", query).strip() or query
+            vectors = self.embedder.encode([query] if stripped == query else [query, stripped])
+            vector = vectors[0]
+            np.maximum.at(dense_clause, self._window_clause, self._vectors @ vector)
+            np.maximum.at(content_dense, self._window_clause, self._vectors @ vectors[-1])
         content_clause = np.zeros(n_clauses, dtype=np.float32)
         if mode in ("hybrid", "bm25"):
             tokens = tokenize(query)
@@ -88,6 +98,9 @@ class Retriever:
             np.maximum.at(content_clause, self._window_clause, self.index.bm25.scores(content))
 
         candidates = np.flatnonzero(allowed)
+        doc_ids = {self._clause_doc[i] for i in candidates}
+        if not len(candidates):  # filters that exclude each other (region 重庆, a Tianjin doc_id)
+            return Retrieval([], scope, -1.0, 0.0, 0.0, -1.0, doc_ids, False, vector)
         fused = np.zeros(n_clauses, dtype=np.float64)
         dense_rank = _ranks(dense_clause, candidates)
         bm25_rank = _ranks(bm25_clause, candidates, positive_only=True)
@@ -105,13 +118,14 @@ class Retriever:
 
         order = sorted(candidates, key=lambda i: -fused[i])
         referenced = self._referenced(scope, allowed) if s.use_reference else []
-        if referenced:
+        if referenced:  # in document order: 第二部分 lists its clauses as the document does
             ref_set = set(referenced)
-            order = sorted(referenced, key=lambda i: -fused[i]) + [i for i in order if i not in ref_set]
+            order = referenced + [i for i in order if i not in ref_set]
         elif len(scope.regions) > 1:
             order = _diversify(order, [self._region[d] for d in self._clause_doc])
-        elif len(scope.doc_ids) > 1:
+        elif len(scope.named_docs) > 1:
             order = _diversify(order, self._clause_doc)
+        unresolved = bool(s.use_reference and scope.reference and scope.doc_ids and not referenced)
 
         referenced_set = set(referenced)
         hits = [
@@ -124,10 +138,11 @@ class Retriever:
             )
             for i in order[:k]
         ]
-        best_dense = float(dense_clause[candidates].max()) if len(candidates) else -1.0
-        best_bm25 = float(bm25_clause[candidates].max()) if len(candidates) else 0.0
-        best_content = float(content_clause[candidates].max()) if len(candidates) else 0.0
-        return Retrieval(hits, scope, best_dense, best_bm25, best_content, vector)
+        best = lambda scores: float(scores[candidates].max())  # noqa: E731
+        return Retrieval(
+            hits, scope, best(dense_clause), best(bm25_clause), best(content_clause), best(content_dense),
+            doc_ids, unresolved, vector,
+        )  # fmt: skip
 
     def _allowed_clauses(self, scope: Scope, region: str | None, doc_id: str | None) -> np.ndarray:
         allowed = np.ones(len(self.index.clauses), dtype=bool)
@@ -142,13 +157,15 @@ class Retriever:
         return allowed
 
     def _referenced(self, scope: Scope, allowed: np.ndarray) -> list[int]:
+        """Positions of the clauses a numbered reference names, document by document."""
         if not scope.reference:
             return []
-        return [
-            i
-            for i, clause in enumerate(self.index.clauses)
-            if allowed[i] and matches_reference(clause, scope.reference, self._straight[clause.doc_id])
-        ]
+        found: list[int] = []
+        for document in self.index.documents:
+            clauses = [c for c in document.clauses if allowed[self.index.position[c.id]]]
+            for clause in resolve_reference(clauses, scope.reference, self._straight[document.meta.id]):
+                found.append(self.index.position[clause.id])
+        return found
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:

@@ -106,3 +106,36 @@ def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipe
 def test_figures_the_texts_give_are_answered(pipeline):
     answer = pipeline.ask("天津地铁E站的站点覆盖率要达到多少？")
     assert answer.answerable and "50%" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("天津对老字号品牌有什么支持？", "tianjin-life-services#四.三"),  # 老字号 is not 文号
+        ("天津哪个部门负责发放消费券？", None),  # responsible units, not the issuer
+        ("重庆如何实施行动计划推动5G发展？", None),  # 实施行动 is not 施行
+    ],
+)
+def test_content_questions_are_not_taken_for_metadata(pipeline, question, expected):
+    answer = pipeline.ask(question)
+    assert answer.citations, answer.answer
+    assert "文号" not in answer.answer and "发文机关" not in answer.answer and "废止：" not in answer.answer
+    if expected:
+        assert answer.citations[0].clause.id == expected
+
+
+def test_metadata_follows_the_document_filter(pipeline):
+    answer = pipeline.ask("文号是什么？", doc_id="chongqing-platform-economy")
+    assert answer.answerable and "渝府办发〔2020〕16号" in answer.answer
+
+
+def test_missing_clause_number_is_said_not_replaced(pipeline):
+    answer = pipeline.ask("重庆实施意见第九部分第（二）条的原文是什么")
+    assert not answer.answerable and answer.citations == []
+    assert "没有找到" in answer.answer
+
+
+def test_one_region_does_not_force_a_citation_per_document(pipeline):
+    answer = pipeline.ask("天津对外卖骑手有什么保障？")
+    assert answer.citations[0].clause.id == "tianjin-new-consumption#四.十六"
+    assert all("序言" not in c.clause.id for c in answer.citations)

@@ -88,3 +88,27 @@ def test_failed_build_leaves_the_old_index(small_corpus, tmp_path, embedder, mon
     assert (index_dir / MANIFEST).read_text(encoding="utf-8") == before
     load_index(index_dir, small_corpus, str(embedder.path))
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_interrupted_swap_is_recovered(small_corpus, tmp_path, embedder):
+    """A crash between the two renames leaves only `.index.old-*`: the next load puts it back."""
+    index_dir = tmp_path / "index"
+    build_index(small_corpus, index_dir, embedder)
+    index_dir.rename(tmp_path / ".index.old-1-1")
+    load_index(index_dir, small_corpus, str(embedder.path))
+    assert (index_dir / MANIFEST).is_file()
+
+
+@pytest.mark.parametrize("manifest", ["[]", '{"files": "x"}', '{"files": {}, "corpus": null, "model": {}, "counts": {}}'])
+def test_manifest_of_the_wrong_shape_is_corrupt(tmp_path, manifest):
+    (tmp_path / MANIFEST).write_text(manifest, encoding="utf-8")
+    with pytest.raises(IndexCorrupt):
+        load_index(tmp_path)
+
+
+def test_tokenizer_dictionary_change_makes_the_index_stale(policy_index, corpus_dir, embedder, monkeypatch):
+    from rag.index import staleness
+
+    assert staleness(policy_index.manifest, corpus_dir, str(embedder.path)) == []
+    monkeypatch.setattr("rag.index.WINDOW_CHARS", 999)
+    assert staleness(policy_index.manifest, corpus_dir, str(embedder.path)) == ["windowing or tokenizer dictionary changed"]

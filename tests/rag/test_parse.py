@@ -181,3 +181,22 @@ def test_chapter_and_article_numbering():
     assert [c.id for c in parsed.clauses] == ["reg#一.一", "reg#一.二", "reg#二.三"]
     assert parsed.clauses[0].label == "第一章第一条"
     assert parsed.clauses[2].text == "市场监管部门负责监管。"
+
+
+def test_messy_input_variants():
+    """Windows line endings, a preamble not starting with 为, units without 部门/按职责分工."""
+    text = (
+        "某市关于支持平台经济的实施意见\r\n\r\n近年来平台经济快速发展，现提出如下意见。\r\n"
+        "一、总体要求\r\n（一）目标。支持电商\r\n发展。（市商务局、市医保局等按职责分工负责）\r\n"
+        "（二）措施。加强监管。（市场监管局负责）\r\n二、保障措施\r\n加强组织领导。\r\n"
+    )
+    parsed = parse_document(text, "m", "m.txt", "某市")
+    assert parsed.title == "某市关于支持平台经济的实施意见"
+    ids = [c.id for c in parsed.clauses]
+    assert ids == ["m#序言", "m#一.一", "m#一.二", "m#二"]
+    assert parsed.clauses[0].text == "近年来平台经济快速发展，现提出如下意见。"
+    first = parsed.clauses[1]
+    assert "\r" not in first.text and "支持电商发展。" in first.text
+    assert first.label == "一（一）"  # one part with sections is not numbering straight through
+    assert [d.name for d in first.departments] == ["市商务局", "市医保局"]
+    assert [d.name for d in parsed.clauses[2].departments] == ["市场监管局"]

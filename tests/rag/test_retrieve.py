@@ -46,6 +46,7 @@ def test_reference_parsing():
     assert (ref.part, ref.section, ref.item) == (3, 2, None)
     assert find_reference("第12条").item == 12
     assert not find_reference("到2025年引进20个总部")
+    assert not find_reference("一、二线城市")
 
 
 def test_scope_from_region_and_document(documents):
@@ -69,3 +70,33 @@ def test_comparison_covers_each_region(pipeline):
     hits = pipeline.search("天津和重庆在包容审慎监管上分别怎么规定的？", k=5)
     regions = {h.clause.doc_id.split("-")[0] for h in hits[:2]}
     assert regions == {"tianjin", "chongqing"}
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("重庆实施意见第三部分第二条的原文是什么", ["chongqing-platform-economy#三.二"]),
+        ("天津新型消费实施方案第三部分第（二）条原文", ["tianjin-new-consumption#三.十"]),  # 2nd clause of part 三
+        ("天津新型消费实施方案第十六条", ["tianjin-new-consumption#四.十六"]),
+        ("天津生活性服务实施意见第一部分讲了什么", ["tianjin-life-services#一.一", "tianjin-life-services#一.二"]),
+        (
+            "浙江意见稿第二部分第（一）条的原文",
+            [f"zhejiang-platform-economy#二.一.{n}" for n in range(1, 6)],  # items 1–6 in document order, k=5
+        ),
+    ],
+)
+def test_references_in_document_order(pipeline, question, expected):
+    hits = [h for h in pipeline.search(question, k=5) if h.matched_by == "reference"]
+    assert [h.clause.id for h in hits] == expected
+
+
+def test_ordinary_words_are_not_references_or_places(documents):
+    docs = list(documents.values())
+    assert not find_reference("一、二线城市的平台企业有什么支持政策？")
+    for question in ("平台企业扩大连锁经营有什么支持？", "如何形成都市商圈消费新场景？", "沿海口岸跨境电商有什么政策？"):
+        assert detect_scope(question, docs).foreign == [], question
+    assert detect_scope("创新消费模式有哪些", docs).doc_ids == set()
+
+
+def test_filters_that_exclude_each_other_give_no_hits(pipeline):
+    assert pipeline.search("消费券", k=5, region="重庆", doc_id="tianjin-new-consumption") == []
