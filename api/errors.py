@@ -65,7 +65,9 @@ async def _policyqa_error(request: Request, exc: PolicyQAError) -> JSONResponse:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    zh = {404: "未找到", 405: "不支持该请求方法"}.get(exc.status_code, "请求错误")
+    if exc.status_code == 400:  # a body FastAPI could not even decode is invalid input like any other
+        return JSONResponse(status_code=422, content=error_body(f"Invalid request: {exc.detail}", "请求体无法解析"))
+    zh = {404: "未找到", 405: "不支持该请求方法", 413: "请求体过大"}.get(exc.status_code, "请求错误")
     return JSONResponse(status_code=exc.status_code, content=error_body(str(exc.detail), zh), headers=exc.headers)
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from .errors import install_error_handlers
+from .errors import error_body, install_error_handlers
 from .routes import router
 from .settings import Settings, get_settings
 from .state import AppState, load_state
 
 STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY_BYTES = 16 * 1024  # a 500-character question is ~1.5 KB of JSON
 
 DESCRIPTION = """政策问答：基于天津、重庆、浙江平台经济政策文件的问答服务，每个回答都引用具体条款原文。
 
@@ -38,6 +39,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Content-Type"],
     )
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return JSONResponse(status_code=413, content=error_body("Request body too large", "请求体过大"))
+        return await call_next(request)
+
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 

@@ -17,16 +17,21 @@ class AskRequest(BaseModel):
     )
 
     question: str = Field(max_length=MAX_QUESTION_CHARS, description="中文问题，最多500字")
-    top_k: int = Field(5, ge=1, le=50, description="检索的条款数（1–50）")
+    top_k: int = Field(5, ge=1, le=50, strict=True, description="检索的条款数（1–50）")
     region: Region | None = Field(None, description="只在该地区的文件中查找")
     doc_id: str | None = Field(None, description="只在该文件中查找，见 /api/documents")
+
+    @field_validator("question", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("question")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if not value:
             raise PydanticCustomError("blank", "must not be blank")
-        return value.strip()
+        return value
 
 
 class Department(BaseModel):

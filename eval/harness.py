@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from rag.parse import repair_breaks
-from rag.answer import AnswerSettings
+from rag.answer import AnswerSettings, quoted_with_markers
 from rag.pipeline import Pipeline
 from rag.records import Answer
 from rag.retrieve import RetrievalSettings, Retriever
@@ -143,12 +143,10 @@ def citation_checks(answer: Answer, sources: dict[str, str]) -> tuple[int, int, 
         for c in answer.citations
     )
     by_n = {c.n: c for c in answer.citations}
-    quotes_ok = quotes = 0
-    for line in answer.answer.splitlines():
-        markers = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
-        for quote in re.findall(r"「(.*?)」", line, flags=re.S):
-            quotes += 1
-            quotes_ok += any(n in by_n and quote in by_n[n].clause.text for n in markers)
+    pairs = quoted_with_markers(answer.answer)
+    quotes = len(pairs)
+    # A quote counts when the first marker after it names a clause that contains it verbatim.
+    quotes_ok = sum(bool(markers) and markers[0] in by_n and quote in by_n[markers[0]].clause.text for quote, markers in pairs)
     return verbatim, len(answer.citations), quotes_ok, quotes
 
 

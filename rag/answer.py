@@ -67,6 +67,20 @@ _METADATA_FIELDS = {
 _ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)(发布|印发|起草|制定|发的|出台的)")
 
 
+def quoted_with_markers(text: str) -> list[tuple[str, list[int]]]:
+    """Each 「quote」 of an answer with the [n] markers that follow it up to the next quote.
+
+    The answer's own grammar, shared by the evaluation and the tests that check it; a quote
+    may span lines (a whole clause with a paragraph break)."""
+    found = []
+    matches = list(re.finditer(r"「(.*?)」", text, flags=re.S))
+    for i, match in enumerate(matches):
+        stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        markers = [int(n) for n in re.findall(r"\[(\d+)\]", text[match.end() : stop])]
+        found.append((match.group(1), markers))
+    return found
+
+
 def metadata_fields(question: str) -> list[str]:
     fields = [name for name, words in _METADATA_FIELDS.items() if any(w in question for w in words)]
     if "issuer" not in fields and _ISSUER.search(question):

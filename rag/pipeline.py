@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .answer import AnswerSettings, answer_question
 from .embed import Embedder
-from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument
 from .index import PolicyIndex, build_index, load_index
 from .records import Answer, Hit, SearchMode
 from .retrieve import Retrieval, RetrievalSettings, Retriever
@@ -41,8 +41,13 @@ class Pipeline:
         today: date | None = None,
     ) -> tuple[Retrieval, Answer]:
         """The ranked clauses and the answer composed from them (what /api/ask does)."""
+        self.check_document(doc_id)
         retrieval = self.retriever.retrieve(question, k=top_k, region=region, doc_id=doc_id)
         return retrieval, answer_question(question, retrieval, self.index, today or date.today(), self.answering)
+
+    def check_document(self, doc_id: str | None) -> None:
+        if doc_id is not None and self.index.document(doc_id) is None:
+            raise UnknownDocument(f"unknown document {doc_id!r}", f"未找到文件 {doc_id}")
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid", **filters: str | None) -> list[Hit]:
         return self.retriever.retrieve(query, k=k, mode=mode, **filters).hits

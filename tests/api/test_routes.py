@@ -203,3 +203,25 @@ def test_stream_reports_a_failure_as_an_error_event(client, monkeypatch):
         assert response.status_code == 200
         raw = "".join(response.iter_text())
     assert raw.startswith("event: error") and "服务内部错误" in raw and "boom" not in raw
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"question": "\xff\xfe"}', b'{"question": "a", "top_k": ' + b"9" * 5000 + b"}", b"[" * 3000 + b"]" * 3000],
+)
+def test_undecodable_bodies_are_422(client, content):
+    assert_bilingual(client.post("/api/ask", content=content, headers={"content-type": "application/json"}), 422)
+
+
+def test_oversized_body_is_413(client):
+    assert_bilingual(client.post("/api/ask", json={"question": "问" * 20000}), 413)
+
+
+def test_boolean_top_k_and_padded_question(client):
+    assert_bilingual(client.post("/api/ask", json={"question": "跨境电商", "top_k": True}), 422)
+    assert client.post("/api/ask", json={"question": " " * 20 + "跨" * 490}).status_code == 200
+
+
+def test_filters_that_exclude_each_other(client):
+    body = client.post("/api/ask", json={"question": "消费券", "region": "重庆", "doc_id": "tianjin-new-consumption"}).json()
+    assert body["answerable"] is False and body["citations"] == []

@@ -3,23 +3,23 @@ from datetime import date
 
 import pytest
 
+from rag.answer import quoted_with_markers
+
 QUESTION = "灵活就业人员的社会保险费可以缓缴吗？"
 
 
 def assert_well_cited(answer):
-    """Every 「quote」 is verbatim in a cited clause; every [n] resolves; every quote line has a marker."""
+    """Every 「quote」 is verbatim in the clause its marker cites; every [n] resolves and is used."""
     numbers = {c.n for c in answer.citations}
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
-    assert markers <= numbers and numbers <= markers
+    assert markers == numbers
+    by_n = {c.n: c for c in answer.citations}
+    for quote, after in quoted_with_markers(answer.answer):
+        assert after, quote
+        assert quote in by_n[after[0]].clause.text, quote
     for line in answer.answer.splitlines():
-        quotes = re.findall(r"「(.*?)」", line, flags=re.S)
-        line_markers = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
-        if quotes:
-            assert line_markers, line
-            cited = [c for c in answer.citations if c.n in line_markers]
-            for quote in quotes:
-                assert any(quote in c.clause.text for c in cited), quote
-            assert line.rstrip().endswith("]")
+        if "」" in line:  # the line that closes a quote ends the statement with its marker
+            assert re.search(r"\[\d+\]$", line.rstrip()), line
     for c in answer.citations:
         assert c.quote is None or c.quote in c.clause.text
 
