@@ -24,7 +24,7 @@ from .errors import IndexCorrupt, IndexMissing, IndexStale
 from .parse import PARSER_VERSION
 from .records import Clause, DocumentMeta
 from .sentences import split_sentences
-from .tokens import tokenize
+from .tokens import STOPWORDS, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ def build_settings() -> dict:
         "window_chars": WINDOW_CHARS,
         "window_overlap_sentences": WINDOW_OVERLAP,
         "userdict_sha256": hashlib.sha256(userdict.read_bytes()).hexdigest(),
+        "stopwords_sha256": hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest(),
         "jieba": importlib.metadata.version("jieba"),
     }
 

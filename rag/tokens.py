@@ -11,7 +11,9 @@ _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 STOPWORDS = frozenset(
     "的 了 和 与 及 等 在 对 为 是 有 我 我们 你 你们 吗 呢 啊 吧 么 什么 哪些 哪个 怎么 怎样 如何 "
     "可以 能 能否 是否 这个 那个 一个 关于 里 中 上 下 要 会 把 被 从 就 都 也 还 又 请问 请 "
-    "多少 几 哪 谁 由 给 让 做 用 以 之 其 并 或 而 所 该 此".split()
+    "多少 几 哪 谁 由 给 让 做 用 以 之 其 并 或 而 所 该 此 "
+    # words about documents rather than their content ("哪个文件提到了…")
+    "文件 哪份 这份 那份 提到 提及 说到 讲到 有关 相关 内容 条款 原文 规定 政策".split()
 )
 
 
