@@ -91,8 +91,9 @@ def test_metadata_questions(pipeline):
     "question, lead",
     [
         ("网络货运平台落户天津，税收返还比例是多少？", "没有规定这个具体数字"),
-        ("申请天津平台经济专项资金需要提交哪些材料？", "没有写明办理材料"),
+        ("申请天津平台经济专项资金需要提交哪些材料？", "没有写明申请条件、办理材料"),
         ("浙江省平台经济工作领导小组的组长是谁？", "不载明具体人员"),
+        ("天津“海河英才”落户需要什么学历条件？", "没有写明申请条件"),
     ],
 )
 def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipeline, question, lead):
