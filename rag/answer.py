@@ -35,10 +35,14 @@ class AnswerSettings:
     max_reference_citations: int = 5  # a reference to a whole part lists its clauses
     relative_floor: float = 0.02  # cite a further clause only if its cosine is this close to the best
     keyword_ratio: float = 0.7  # … and its BM25 score is at least this share of the best one (tuned on dev)
+    # "我们…能享受哪些支持": an enterprise wants the supports of every document, not the best one only.
+    broad_floor: float = 0.04
+    broad_keyword_ratio: float = 0.3
     quote_sentences: int = 2
     detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
 
 
+_ASKS_SUPPORT = re.compile(r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策")
 # Questions after a figure or a person that policy texts may not give.
 _ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位]|比例是|税率|费率|金额|百分之|具体数")
 _ASKS_PERSON = re.compile(
@@ -226,10 +230,16 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
     chosen = []
     scope = retrieval.scope
     compares = len(scope.regions) > 1 or len(scope.named_docs) > 1  # one citation per side
+    broad = bool(_ASKS_SUPPORT.search(retrieval.question))
+    floor, ratio = (
+        (settings.broad_floor, settings.broad_keyword_ratio) if broad else (settings.relative_floor, settings.keyword_ratio)
+    )
     top_bm25 = max((h.bm25_score for h in hits), default=0.0)
     for hit in hits:
         dense = hit.dense_score if hit.dense_score is not None else -1.0
-        close = dense >= best - settings.relative_floor and hit.bm25_score >= settings.keyword_ratio * top_bm25
+        close = dense >= best - floor and hit.bm25_score >= ratio * top_bm25
+        if broad and close and any(c.clause.doc_id == hit.clause.doc_id for c in chosen):
+            continue  # breadth: one clause per document
         side = region_of if len(scope.regions) > 1 else {d: d for d in region_of}  # compare regions, else documents
         new_side = compares and side[hit.clause.doc_id] not in {side[c.clause.doc_id] for c in chosen}
         new_side = new_side and dense >= best - 0.08

@@ -34,6 +34,7 @@ class RetrievalSettings:
 
 @dataclass
 class Retrieval:
+    question: str
     hits: list[Hit]
     scope: Scope
     best_dense: float  # highest cosine between the question and any window in scope
@@ -100,7 +101,7 @@ class Retriever:
         candidates = np.flatnonzero(allowed)
         doc_ids = {self._clause_doc[i] for i in candidates}
         if not len(candidates):  # filters that exclude each other (region 重庆, a Tianjin doc_id)
-            return Retrieval([], scope, -1.0, 0.0, 0.0, -1.0, doc_ids, False, vector)
+            return Retrieval(question, [], scope, -1.0, 0.0, 0.0, -1.0, doc_ids, False, vector)
         fused = np.zeros(n_clauses, dtype=np.float64)
         dense_rank = _ranks(dense_clause, candidates)
         bm25_rank = _ranks(bm25_clause, candidates, positive_only=True)
@@ -140,7 +141,7 @@ class Retriever:
         ]
         best = lambda scores: float(scores[candidates].max())  # noqa: E731
         return Retrieval(
-            hits, scope, best(dense_clause), best(bm25_clause), best(content_clause), best(content_dense),
+            question, hits, scope, best(dense_clause), best(bm25_clause), best(content_clause), best(content_dense),
             doc_ids, unresolved, vector,
         )  # fmt: skip
 
