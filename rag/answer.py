@@ -128,14 +128,13 @@ def answer_question(
         return Answer(question, NO_ANSWER, False, [])
 
     missing = _missing_detail(question) if settings.detail_rules else None
+    given = True
     if missing:
         # Cite the best of the top clauses that gives the detail asked for, else the best one.
-        giving = (
-            hit
-            for hit in retrieval.hits[:3]
-            if _detail_given(missing, question, hit.clause, pick_quote(question, hit.clause, retrieval, index, settings)[0])
-        )
-        cited = [next(giving, cited[0])]
+        options = [(hit, pick_quote(question, hit.clause, retrieval, index, settings)[0]) for hit in retrieval.hits[:3]]
+        giving = next((hit for hit, quote in options if _detail_given(missing, question, hit.clause, quote)), None)
+        given = giving is not None
+        cited = [giving or cited[0]]
     citations: list[Citation] = []
     statements: list[str] = []
     metas = {d.meta.id: d.meta for d in index.documents}
@@ -148,7 +147,7 @@ def answer_question(
         citations.append(Citation(n, hit.clause, hit.score, meta.validity(today.isoformat()), quote))
         statements.append(_statement(meta, hit.clause, quote, departments, n))
     lead, tail, answerable = "根据已收录的政策文件，相关规定如下：", "", True
-    if missing and not _detail_given(missing, question, cited[0].clause, citations[0].quote or ""):
+    if missing and not given:
         lead, tail = _NOT_GIVEN[missing]
         answerable = False
     notes = _status_notes(citations, metas, today)
@@ -230,17 +229,17 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
     chosen = []
     scope = retrieval.scope
     compares = len(scope.regions) > 1 or len(scope.named_docs) > 1  # one citation per side
+    side = region_of if len(scope.regions) > 1 else {d: d for d in region_of}  # compare regions, else documents
     broad = bool(_ASKS_SUPPORT.search(retrieval.question))
-    floor, ratio = (
+    near, ratio = (
         (settings.broad_floor, settings.broad_keyword_ratio) if broad else (settings.relative_floor, settings.keyword_ratio)
     )
     top_bm25 = max((h.bm25_score for h in hits), default=0.0)
     for hit in hits:
         dense = hit.dense_score if hit.dense_score is not None else -1.0
-        close = dense >= best - floor and hit.bm25_score >= ratio * top_bm25
+        close = dense >= best - near and hit.bm25_score >= ratio * top_bm25
         if broad and close and any(c.clause.doc_id == hit.clause.doc_id for c in chosen):
             continue  # breadth: one clause per document
-        side = region_of if len(scope.regions) > 1 else {d: d for d in region_of}  # compare regions, else documents
         new_side = compares and side[hit.clause.doc_id] not in {side[c.clause.doc_id] for c in chosen}
         new_side = new_side and dense >= best - 0.08
         if not chosen or close or new_side:
@@ -341,8 +340,8 @@ def _metadata_answer(
     metas = [d.meta for d in index.documents if d.meta.id in wanted]
     if not metas or len(metas) > 3:
         return None
-    if len(fields) > 1 and "status" in fields:
-        fields.remove("status")  # 征求意见稿 here names the document rather than asks about it
+    if len(fields) > 1 and "status" in fields:  # 征求意见稿 here names the document rather than asks about it
+        fields = [f for f in fields if f != "status"]
     lines: list[str] = []
     citations: list[Citation] = []
     unknown = 0

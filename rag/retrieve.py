@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank, windows collapsed to clauses."""
+"""Hybrid retrieval: dense (FAISS) + BM25, fused, windows collapsed to clauses."""
 from __future__ import annotations
 
 import logging
@@ -52,7 +52,6 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings or RetrievalSettings()
         self._window_clause = np.array([w.clause for w in index.windows], dtype=np.int64)
-        self._vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
         self._clause_doc = [c.doc_id for c in index.clauses]
         self._region = {d.meta.id: d.meta.region for d in index.documents}
         # Tokens of place and document names: they scope a question but are no evidence of an answer.
@@ -88,8 +87,9 @@ class Retriever:
             stripped = self._names.sub("", query).strip() or query
             vectors = self.embedder.encode([query] if stripped == query else [query, stripped])
             vector = vectors[0]
-            np.maximum.at(dense_clause, self._window_clause, self._vectors @ vector)
-            np.maximum.at(content_dense, self._window_clause, self._vectors @ vectors[-1])
+            window_scores = self._dense_scores(vectors)
+            np.maximum.at(dense_clause, self._window_clause, window_scores[0])
+            np.maximum.at(content_dense, self._window_clause, window_scores[-1])
         content_clause = np.zeros(n_clauses, dtype=np.float32)
         if mode in ("hybrid", "bm25"):
             tokens = tokenize(query)
@@ -144,6 +144,14 @@ class Retriever:
             question, hits, scope, best(dense_clause), best(bm25_clause), best(content_clause), best(content_dense),
             doc_ids, unresolved, vector,
         )  # fmt: skip
+
+    def _dense_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """Inner product of each query with every window, from the FAISS index, in window order."""
+        total = self.index.dense.ntotal
+        scores, ids = self.index.dense.search(vectors, total)
+        ordered = np.empty((len(vectors), total), dtype=np.float32)
+        np.put_along_axis(ordered, ids, scores, axis=1)
+        return ordered
 
     def _allowed_clauses(self, scope: Scope, region: str | None, doc_id: str | None) -> np.ndarray:
         allowed = np.ones(len(self.index.clauses), dtype=bool)
