@@ -18,7 +18,7 @@ import faiss
 import numpy as np
 
 from .bm25 import BM25
-from .corpus import Document, corpus_hashes, load_corpus
+from .corpus import Document, corpus_hashes, load_corpus, sha256_file
 from .embed import Embedder, model_fingerprint, resolve_model_path
 from .errors import IndexCorrupt, IndexMissing, IndexStale
 from .parse import PARSER_VERSION
@@ -128,10 +128,6 @@ def build_settings() -> dict:
     }
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
@@ -197,7 +193,7 @@ def build_index(
                 "windows": len(windows),
                 "sentences": len(sentences),
             },
-            "files": {name: _sha256(staging / name) for name in DATA_FILES},
+            "files": {name: sha256_file(staging / name) for name in DATA_FILES},
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 2),
         }
@@ -275,7 +271,7 @@ def load_index(index_dir: Path, corpus_dir: Path | None = None, model: str | Non
     manifest = read_manifest(index_dir)
     for name, digest in manifest.get("files", {}).items():
         path = index_dir / name
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or sha256_file(path) != digest:
             raise IndexCorrupt(f"{path} is missing or does not match the manifest")
     if set(manifest.get("files", {})) != set(DATA_FILES):
         raise IndexCorrupt(f"{index_dir}/{MANIFEST} does not list the index files")
