@@ -316,6 +316,8 @@ LEVERS: dict[str, tuple[RetrievalSettings, AnswerSettings]] = {
     "− dense (BM25 only in fusion)": (RetrievalSettings(linear_alpha=0.0), AnswerSettings()),
     "rank fusion (RRF 1:2) instead of linear": (RetrievalSettings(fusion="rrf"), AnswerSettings()),
     "− figure/person/procedure abstention": (RetrievalSettings(), AnswerSettings(detail_rules=False)),
+    "− how-to action check": (RetrievalSettings(), AnswerSettings(action_rule=False)),
+    "− question-word support for citations": (RetrievalSettings(), AnswerSettings(require_support=False)),
     "− keyword check on extra citations": (RetrievalSettings(), AnswerSettings(keyword_ratio=0.0, relative_floor=0.04)),
 }
 
@@ -382,5 +384,6 @@ def main(argv: list[str] | None = None) -> int:
         print("\n" + levers)
         if not args.no_write:
             write_readme(f"{args.split}-levers", f"Each lever switched off alone on the `{args.split}` split:\n\n{levers}")
-        print(f"\nwrote {out.relative_to(ROOT)} and {README.relative_to(ROOT)}")
+    if not args.no_write:
+        print(f"\nwrote {RESULTS.relative_to(ROOT)}/{args.split}.json and {README.relative_to(ROOT)}")
     return 0

@@ -17,7 +17,7 @@ from .parse import department_spans
 from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
-from .tokens import tokenize
+from .tokens import tokenize, word_sequence
 
 COVERED = "天津、重庆、浙江"
 NO_ANSWER = (
@@ -40,13 +40,19 @@ class AnswerSettings:
     broad_keyword_ratio: float = 0.3
     quote_sentences: int = 2
     detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
+    action_rule: bool = True  # … including "怎么补办/去哪投诉" when the clause never names that action
+    # Cite a clause found by search only if it contains one of the question's own words (or a synonym's
+    # policy term) that the corpus uses but not everywhere: 骑手 + 投诉 is not answered by a 投诉 clause alone.
+    require_support: bool = True
+    evidence_max_share: float = 0.3  # words in more windows than this (企业, 支持, 负责) are no evidence
 
 
 _ASKS_SUPPORT = re.compile(r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策")
 # Questions after a figure or a person that policy texts may not give.
-_ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位]|比例是|税率|费率|金额|百分之|具体数")
+_ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|比例是|税率|费率|金额|百分之|具体数")
 _ASKS_PERSON = re.compile(
     r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
+    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]"
 )
 # Practical details (materials, where to apply, contacts, deadlines) and the words a clause
 # must contain to answer them; policy texts rarely give these.
@@ -124,15 +130,27 @@ def answer_question(
         return Answer(question, text, False, [])
 
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
+    if settings.require_support:
+        cited = [hit for hit in cited if hit.matched_by == "reference" or supported(hit.clause, retrieval, index, settings)]
     if not cited:
         return Answer(question, NO_ANSWER, False, [])
 
-    missing = _missing_detail(question) if settings.detail_rules else None
+    action = asked_action(question) if settings.detail_rules and settings.action_rule else None
+    missing = _missing_detail(question, action) if settings.detail_rules else None
     given = True
     if missing:
         # Cite the best of the top clauses that gives the detail asked for, else the best one.
         options = [(hit, pick_quote(question, hit.clause, retrieval, index, settings)[0]) for hit in retrieval.hits[:3]]
-        giving = next((hit for hit, quote in options if _detail_given(missing, question, hit.clause, quote)), None)
+        giving = next(
+            (
+                hit
+                for hit, quote in options
+                if _detail_given(missing, question, hit.clause, quote, action)
+                # the action alone is no evidence: registering a company is not registering an account
+                and (not action or supported(hit.clause, retrieval, index, settings, besides=action))
+            ),
+            None,
+        )
         given = giving is not None
         cited = [giving or cited[0]]
     citations: list[Citation] = []
@@ -173,11 +191,32 @@ _NOT_GIVEN = {
 }
 
 
-def _detail_given(kind: str, question: str, clause: Clause, quote: str) -> bool:
+# Words that frame a question ("有哪些支持/新举措") rather than name its topic.
+_FRAME = frozenset("享受 扶持 支持 优惠 政策 措施 举措 办法 要求 方面 情况 工作 内容".split())
+
+
+def supported(
+    clause: Clause, retrieval: Retrieval, index: PolicyIndex, settings: AnswerSettings, besides: str | None = None
+) -> bool:
+    """Does the clause contain one of the question's evidence words (other than `besides`)?
+
+    Evidence words occur in the corpus but not everywhere in it. A question without any
+    (平台企业能享受哪些支持) is left to the relevance threshold: words the corpus never uses
+    say nothing either way, since 新举措 is as absent as 个人所得税."""
+    evidence = [
+        term
+        for term in retrieval.terms
+        if term != besides and term not in _FRAME and 0 < index.bm25.document_share(term) <= settings.evidence_max_share
+    ]
+    text = clause.text + "".join(clause.path)
+    return not evidence or any(term in text for term in evidence)
+
+
+def _detail_given(kind: str, question: str, clause: Clause, quote: str, action: str | None) -> bool:
     if kind == "quantity":
         return _figure_given(question, clause, quote)
     if kind == "procedure":
-        return _procedure_given(question, clause)
+        return _procedure_given(question, clause, action)
     return False  # policy texts name units, never people or companies
 
 
@@ -199,19 +238,46 @@ def _figure_given(question: str, clause: Clause, quote: str) -> bool:
     return all(t in haystack for t in terms)
 
 
-def _missing_detail(question: str) -> str | None:
+def _missing_detail(question: str, action: str | None) -> str | None:
     if _ASKS_PERSON.search(question):
         return "person"
-    if any(pattern.search(question) for pattern in _PROCEDURE):
+    if action or any(pattern.search(question) for pattern in _PROCEDURE):
         return "procedure"
     if _ASKS_QUANTITY.search(question):
         return "quantity"
     return None
 
 
-def _procedure_given(question: str, clause: Clause) -> bool:
+def _procedure_given(question: str, clause: Clause, action: str | None) -> bool:
     needed = [words for pattern, words in _PROCEDURE.items() if pattern.search(question)]
+    if action:
+        needed.append((action,))
     return all(any(w in clause.text for w in words) for words in needed)
+
+
+_HOW = frozenset("怎么 怎样 如何 咋 哪里 哪儿 哪".split())
+_HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来说".split())
+# Errands a person runs. "天津如何扶持农业电商" asks what a policy does and is not checked here:
+# a policy verb (扶持, 帮助, 治理) may be phrased otherwise in the clause (dev q250, q258).
+_ERRANDS = frozenset(
+    "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "
+    "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警".split()
+)
+
+
+def asked_action(question: str) -> str | None:
+    """The errand a how-to question asks about: 补办 in 医保卡丢了怎么补办, 投诉 in 去哪投诉.
+
+    Policy texts set directions; they answer "how do I…" only when they name the errand."""
+    words = [w for w in word_sequence(question) if w.strip()]
+    for i, word in enumerate(words[:-1]):
+        if word not in _HOW or (word == "哪" and (i == 0 or words[i - 1] not in ("去", "到", "在"))):
+            continue  # 哪 alone is "which" (哪一级), not "where"
+        following = [w for w in words[i + 1 : i + 4] if w not in _HOW_FILLERS]
+        action = following[0] if following else ""
+        if action in _ERRANDS:
+            return action
+    return None
 
 
 def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: dict[str, str]) -> list[Hit]:

@@ -38,3 +38,8 @@ class BM25:
             ids, counts = posting
             scores[ids] += self._idf[token] * counts * (self.k1 + 1) / (counts + self._norm[ids])
         return scores
+
+    def document_share(self, token: str) -> float:
+        """Share of documents containing the token: 0 for a word the corpus never uses."""
+        posting = self._postings.get(token)
+        return len(posting[0]) / self.size if posting is not None and self.size else 0.0

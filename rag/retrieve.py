@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -13,7 +13,7 @@ from .expand import expand
 from .index import PolicyIndex
 from .intent import REGION_NAMES, Scope, detect_scope, resolve_reference
 from .records import Hit, SearchMode
-from .tokens import tokenize
+from .tokens import tokenize, words
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class Retrieval:
     doc_ids: set[str]  # documents searched: the filters and the question's scope together
     unresolved_reference: bool  # a numbered clause was named in an identified document but does not exist
     vector: np.ndarray | None  # the question's embedding, reused to pick quotes
+    terms: list[str] = field(default_factory=list)  # whole content words of the question and its synonyms
 
 
 class Retriever:
@@ -81,6 +82,7 @@ class Retriever:
         bm25_clause = np.zeros(n_clauses, dtype=np.float32)
         content_dense = np.full(n_clauses, -1.0, dtype=np.float32)
         query = expand(question) if self.settings.use_synonyms else question
+        terms = [w for w in dict.fromkeys(words(query)) if w not in self._name_tokens]
         vector = None
         if mode in ("hybrid", "dense"):
             # Names say where to look, not what is asked: "天津今天天气" must not score as 天津 policy.
@@ -101,7 +103,7 @@ class Retriever:
         candidates = np.flatnonzero(allowed)
         doc_ids = {self._clause_doc[i] for i in candidates}
         if not len(candidates):  # filters that exclude each other (region 重庆, a Tianjin doc_id)
-            return Retrieval(question, [], scope, -1.0, 0.0, 0.0, -1.0, doc_ids, False, vector)
+            return Retrieval(question, [], scope, -1.0, 0.0, 0.0, -1.0, doc_ids, False, vector, terms)
         fused = np.zeros(n_clauses, dtype=np.float64)
         dense_rank = _ranks(dense_clause, candidates)
         bm25_rank = _ranks(bm25_clause, candidates, positive_only=True)
@@ -142,7 +144,7 @@ class Retriever:
         best = lambda scores: float(scores[candidates].max())  # noqa: E731
         return Retrieval(
             question, hits, scope, best(dense_clause), best(bm25_clause), best(content_clause), best(content_dense),
-            doc_ids, unresolved, vector,
+            doc_ids, unresolved, vector, terms,
         )  # fmt: skip
 
     def _dense_scores(self, vectors: np.ndarray) -> np.ndarray:

@@ -32,3 +32,15 @@ def tokenize(text: str) -> list[str]:
         for token in _tokenizer().cut_for_search(text)
         if token.strip() and _KEEP.search(token) and token not in STOPWORDS
     ]
+
+
+def word_sequence(text: str) -> list[str]:
+    """jieba's precise-mode words in order, nothing removed."""
+    return _tokenizer().lcut(text)
+
+
+def words(text: str) -> list[str]:
+    """Whole words of two or more characters (jieba's precise mode), stopwords removed.
+
+    Unlike tokenize(), a compound stays whole: 个人所得税 is not matched by 所得税."""
+    return [w.lower() for w in word_sequence(text) if len(w) >= 2 and _KEEP.search(w) and w not in STOPWORDS]
