@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from .index import PolicyIndex
-from .intent import REGION_NAMES
+from .intent import REGION_NAMES, Scope
 from .parse import department_spans
 from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
@@ -39,6 +39,8 @@ class AnswerSettings:
     broad_floor: float = 0.04
     broad_keyword_ratio: float = 0.3
     quote_sentences: int = 2
+    compare_sentences: int = 3  # per side when a question compares regions or documents …
+    compare_whole_chars: int = 320  # … which quote clauses up to this length whole
     detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
     action_rule: bool = True  # … including "怎么补办/去哪投诉" when the clause never names that action
     # Cite a clause found by search only if it contains one of the question's own words (or a synonym's
@@ -156,12 +158,17 @@ def answer_question(
     citations: list[Citation] = []
     statements: list[str] = []
     metas = {d.meta.id: d.meta for d in index.documents}
+    compared = compares(scope) and not missing
     for n, hit in enumerate(cited, start=1):
         meta = metas[hit.clause.doc_id]
-        if wants_whole_clause(question, hit) and n == 1:
+        whole = wants_whole_clause(question, hit) and n == 1
+        # A comparison weighs whole provisions side by side; a long one gets its best few sentences.
+        whole = whole or (compared and len(hit.clause.text) <= settings.compare_whole_chars)
+        if whole:
             quote, departments = hit.clause.text, hit.clause.departments
         else:
-            quote, departments = pick_quote(question, hit.clause, retrieval, index, settings)
+            sentences = settings.compare_sentences if compared else settings.quote_sentences
+            quote, departments = pick_quote(question, hit.clause, retrieval, index, settings, sentences)
         citations.append(Citation(n, hit.clause, hit.score, meta.validity(today.isoformat()), quote))
         statements.append(_statement(meta, hit.clause, quote, departments, n))
     lead, tail, answerable = "根据已收录的政策文件，相关规定如下：", "", True
@@ -294,7 +301,7 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
         return []
     chosen = []
     scope = retrieval.scope
-    compares = len(scope.regions) > 1 or len(scope.named_docs) > 1  # one citation per side
+    comparing = compares(scope)  # one citation per side
     side = region_of if len(scope.regions) > 1 else {d: d for d in region_of}  # compare regions, else documents
     broad = bool(_ASKS_SUPPORT.search(retrieval.question))
     near, ratio = (
@@ -306,7 +313,7 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
         close = dense >= best - near and hit.bm25_score >= ratio * top_bm25
         if broad and close and any(c.clause.doc_id == hit.clause.doc_id for c in chosen):
             continue  # breadth: one clause per document
-        new_side = compares and side[hit.clause.doc_id] not in {side[c.clause.doc_id] for c in chosen}
+        new_side = comparing and side[hit.clause.doc_id] not in {side[c.clause.doc_id] for c in chosen}
         new_side = new_side and dense >= best - 0.08
         if not chosen or close or new_side:
             chosen.append(hit)
@@ -318,15 +325,26 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
 _WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了什么", "说了什么", "写了什么", "内容是什么", "规定了什么", "具体规定", "完整")
 
 
+def compares(scope: Scope) -> bool:
+    """The question sets regions or named documents side by side (天津和重庆…分别)."""
+    return len(scope.regions) > 1 or len(scope.named_docs) > 1
+
+
 def wants_whole_clause(question: str, hit: Hit) -> bool:
     """Officials asking for wording, or naming a clause by number, get the full clause text."""
     return hit.matched_by == "reference" or any(word in question for word in _WHOLE_TEXT)
 
 
 def pick_quote(
-    question: str, clause: Clause, retrieval: Retrieval, index: PolicyIndex, settings: AnswerSettings
+    question: str,
+    clause: Clause,
+    retrieval: Retrieval,
+    index: PolicyIndex,
+    settings: AnswerSettings,
+    max_sentences: int | None = None,
 ) -> tuple[str, list[Department]]:
     """The clause's sentences closest to the question, as one contiguous verbatim slice."""
+    max_sentences = max_sentences or settings.quote_sentences
     sentences = split_sentences(clause.text)
     if not sentences:
         return clause.text, clause.departments
@@ -344,14 +362,17 @@ def pick_quote(
         figure = 0.1 if wants_figure and re.search(r"\d", sentence.text) else 0.0
         scores[i] = dense + 0.3 * overlap + figure - (0.5 if heading_only else 0.0)
     best = int(np.argmax(scores))
-    chosen = [best]
-    # Extend to the neighbouring sentence when it scores nearly as well: quotes stay contiguous.
-    for neighbour in (best + 1, best - 1):
-        if len(chosen) >= settings.quote_sentences or not 0 <= neighbour < len(sentences):
-            continue
-        if scores[neighbour] >= scores[best] - 0.03 and not (neighbour == 0 and scores[0] < 0):
-            chosen.append(neighbour)
-    first, last = min(chosen), max(chosen)
+    first = last = best
+    # Grow to a neighbouring sentence that scores nearly as well (any neighbour when more sentences
+    # were asked for, as comparisons do), so quotes stay contiguous; a bare heading is left out.
+    margin = 0.03 if max_sentences <= settings.quote_sentences else np.inf
+    while last - first + 1 < max_sentences:
+        options = [i for i in (last + 1, first - 1) if 0 <= i < len(sentences) and not (i == 0 and scores[0] < 0)]
+        options = [i for i in options if scores[i] >= scores[best] - margin]
+        if not options:
+            break
+        pick = max(options, key=lambda i: scores[i])
+        first, last = min(first, pick), max(last, pick)
     quote = clause.text[sentences[first].start : sentences[last].end]
     if "\n" in quote or department_spans(quote):
         quote = sentences[best].text
