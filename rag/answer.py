@@ -363,15 +363,16 @@ def pick_quote(
         scores[i] = dense + 0.3 * overlap + figure - (0.5 if heading_only else 0.0)
     best = int(np.argmax(scores))
     first = last = best
-    # Grow to a neighbouring sentence that scores nearly as well (any neighbour when more sentences
-    # were asked for, as comparisons do), so quotes stay contiguous; a bare heading is left out.
+    # Grow to a neighbouring sentence, the following one first, that scores nearly as well (any
+    # neighbour when more sentences were asked for, as comparisons do): quotes stay contiguous, and a
+    # bare heading is left out.
     margin = 0.03 if max_sentences <= settings.quote_sentences else np.inf
     while last - first + 1 < max_sentences:
         options = [i for i in (last + 1, first - 1) if 0 <= i < len(sentences) and not (i == 0 and scores[0] < 0)]
         options = [i for i in options if scores[i] >= scores[best] - margin]
         if not options:
             break
-        pick = max(options, key=lambda i: scores[i])
+        pick = options[0]
         first, last = min(first, pick), max(last, pick)
     quote = clause.text[sentences[first].start : sentences[last].end]
     if "\n" in quote or department_spans(quote):

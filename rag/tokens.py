@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 
@@ -17,26 +19,42 @@ STOPWORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
+_options = {"user_dictionary": True}
+
+
+@lru_cache(maxsize=2)
+def _tokenizer(user_dictionary: bool = True) -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
-    with resources.as_file(resources.files("rag") / "data" / "userdict.txt") as path:
-        tokenizer.load_userdict(str(path))
+    if user_dictionary:
+        with resources.as_file(resources.files("rag") / "data" / "userdict.txt") as path:
+            tokenizer.load_userdict(str(path))
     return tokenizer
+
+
+@contextmanager
+def plain_jieba() -> Iterator[None]:
+    """Tokenize with jieba's own dictionary only, to measure what the policy-term dictionary adds.
+
+    An index built outside this block keeps its tokens: re-tokenise it inside (the evaluation does)."""
+    _options["user_dictionary"] = False
+    try:
+        yield
+    finally:
+        _options["user_dictionary"] = True
 
 
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (long words also yield their parts), stopwords and punctuation removed."""
     return [
         token.lower()
-        for token in _tokenizer().cut_for_search(text)
+        for token in _tokenizer(_options["user_dictionary"]).cut_for_search(text)
         if token.strip() and _KEEP.search(token) and token not in STOPWORDS
     ]
 
 
 def word_sequence(text: str) -> list[str]:
     """jieba's precise-mode words in order, nothing removed."""
-    return _tokenizer().lcut(text)
+    return _tokenizer(_options["user_dictionary"]).lcut(text)
 
 
 def words(text: str) -> list[str]:

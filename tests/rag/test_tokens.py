@@ -1,0 +1,18 @@
+from rag.tokens import STOPWORDS, plain_jieba, tokenize, word_sequence, words
+
+
+def test_policy_terms_stay_whole_and_search_mode_adds_their_parts():
+    assert "新就业形态劳动者" in word_sequence("支持新就业形态劳动者参加社会保险")
+    tokens = tokenize("支持新就业形态劳动者参加社会保险")
+    assert {"新就业形态劳动者", "劳动者"} <= set(tokens)
+
+
+def test_words_keep_compounds_and_drop_stopwords():
+    assert words("个人所得税怎么算？") == ["个人所得税"]  # 所得税 alone would match 企业所得税
+    assert not set(words("我们可以享受哪些政策？")) & STOPWORDS
+
+
+def test_plain_jieba_is_scoped_to_its_block():
+    with plain_jieba():
+        assert "新就业形态劳动者" not in word_sequence("新就业形态劳动者的权益")
+    assert "新就业形态劳动者" in word_sequence("新就业形态劳动者的权益")
