@@ -6,8 +6,9 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 
 from .errors import error_body, install_error_handlers
 from .routes import router
@@ -22,6 +23,23 @@ DESCRIPTION = """政策问答：基于天津、重庆、浙江平台经济政策
 Ask in Chinese, e.g. `灵活就业人员的社会保险费可以缓缴吗？`"""
 
 
+class AllowlistCORS(CORSMiddleware):
+    """Starlette's CORS; a refused preflight gets the API's bilingual error instead of plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        origin = request_headers.get("origin", "")
+        return JSONResponse(
+            status_code=403,
+            content=error_body(
+                f"{bytes(response.body).decode()} ({origin}); add it to POLICYQA_ALLOWED_ORIGINS",
+                f"跨域请求被拒绝：{origin} 不在允许列表中，请在 POLICYQA_ALLOWED_ORIGINS 中加入该网站",
+            ),
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -33,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="PolicyQA 政策问答", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.policyqa = AppState()
     app.add_middleware(
-        CORSMiddleware,
+        AllowlistCORS,
         allow_origins=settings.allowed_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],

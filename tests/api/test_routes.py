@@ -168,6 +168,12 @@ def test_cors_allowlist(client):
     assert allowed.headers.get("access-control-allow-origin") == "http://allowed.example"
     refused = client.post("/api/ask", json={"question": QUESTION}, headers={"Origin": "http://evil.example"})
     assert "access-control-allow-origin" not in refused.headers
+    preflight = client.options(
+        "/api/ask", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+    )
+    assert preflight.status_code == 403 and "access-control-allow-origin" not in preflight.headers
+    detail = preflight.json()["detail"]
+    assert "http://evil.example" in detail["message_zh"] and "POLICYQA_ALLOWED_ORIGINS" in detail["message"]
 
 
 def test_stale_index_is_refused_not_served(tmp_path, corpus_dir, index_dir):

@@ -100,6 +100,9 @@ def test_demo_page_streams_an_answer_and_opens_the_cited_clause(app_server, open
     )
     page = tab.page
     expect(page.locator(".site-name")).to_have_text("某某市政务服务网")
+    # The portal's document list comes from /api/documents (the static fallback has no tooltips).
+    expect(page.locator("#policy-docs li")).to_have_count(5)
+    expect(page.locator("#policy-docs time[title='有效期至 2025-12-31']")).to_have_text("已废止")
     open_widget(page)
     expect(page.locator(".pqa-panel")).to_have_attribute("role", "dialog")
     expect(page.locator(".pqa-panel")).to_have_attribute("aria-label", "平台经济政策问答")
