@@ -94,6 +94,7 @@ class DocumentOut(BaseModel):
     date: str | None
     status: Literal["征求意见稿", "正式"]
     valid_until: str | None
+    disclosure: str | None
     validity: Literal["现行", "征求意见稿", "已废止"]
     sha256: str
     clause_count: int

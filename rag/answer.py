@@ -76,6 +76,8 @@ _METADATA_FIELDS = {
     "date": ("发布日期", "印发日期", "发文日期", "哪天发布", "何时发布", "什么时候发布", "什么时候印发", "哪天印发", "落款日期", "成文日期", "发布时间", "印发时间"),
     "issuer": ("发文机关", "发文单位", "谁发布", "谁印发", "发布机关", "印发机关", "发布单位"),
     "validity": ("有效期", "是否有效", "还有效", "废止", "失效", "过期", "有效吗", "现行有效", "何时施行", "开始施行", "什么时候施行", "施行日期", "施行时间"),
+    "disclosure": ("主动公开", "公开属性", "是否公开", "公开方式", "依申请公开", "不予公开", "能公开吗", "可以公开吗"),
+    "addressees": ("主送", "发给哪些单位", "发给谁", "下发给哪", "印发给哪", "发送给哪"),
     "status": ("是不是征求意见稿", "是征求意见稿吗", "是否为征求意见稿", "是否是征求意见稿", "还是征求意见稿", "正式文件", "正式发布", "正式印发", "是草案", "定稿"),
 }  # fmt: skip
 _ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)(发布|印发|起草|制定|发的|出台的)")
@@ -447,6 +449,14 @@ def _metadata_answer(
             elif field == "issuer":
                 value = meta.issuer
                 lines.append(f"{name}的发文机关是{value}。" if value else f"{name}的文本未载明发文机关。")
+                unknown += value is None
+            elif field == "disclosure":
+                value = meta.disclosure
+                lines.append(f"{name}文末注明“此件{value}”。" if value else f"{name}的文本未注明公开属性。")
+                unknown += value is None
+            elif field == "addressees":
+                value = index.document(meta.id).addressees
+                lines.append(f"{name}的主送单位：{value.rstrip('：:')}。" if value else f"{name}的文本未列主送单位。")
                 unknown += value is None
             elif field in ("validity", "status"):
                 state = meta.validity(today.isoformat())

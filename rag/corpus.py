@@ -76,6 +76,7 @@ def _load_document(corpus_dir: Path, entry: dict) -> Document:
         date=found["date"],
         status="征求意见稿" if parsed.draft else "正式",
         valid_until=found["valid_until"],
+        disclosure=parsed.disclosure,
         sha256=hashlib.sha256(raw).hexdigest(),
     )
     logger.debug("parsed %s: %d clauses", meta.id, len(parsed.clauses))

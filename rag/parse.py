@@ -13,7 +13,7 @@ from .records import Clause, Department
 
 logger = logging.getLogger(__name__)
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 CN_NUM = "一二三四五六七八九十百零〇"
 PREAMBLE = "序言"
@@ -29,6 +29,7 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
 ]
 _LEADING_NOISE = re.compile(r"^[ \t\u3000]*(?:#+[ \t\u3000]*)?")
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_DISCLOSURE = re.compile(r"^[（(]此件(.{2,8}?)[）)]$")  # （此件主动公开） under the signature
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号$")
 _DRAFT = "征求意见稿"
 _EXPIRY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日废止")
@@ -81,6 +82,7 @@ class ParsedDocument:
     date: str | None
     valid_until: str | None
     addressees: str | None
+    disclosure: str | None  # 主动公开 / 依申请公开 / 不予公开, from the note under the signature
     clauses: list[Clause]
 
 
@@ -227,6 +229,12 @@ def parse_document(text: str, doc_id: str, source: str, doc_title: str) -> Parse
                 issuer = previous
                 body_end = tail[pos - 1]
             break
+    disclosure = None
+    for i in tail[-5:]:
+        note = _DISCLOSURE.match(lines[i].text)
+        if note:
+            disclosure = note.group(1)
+            body_end = min(body_end, i)
     if issuer is None:
         issuer_match = re.match(r"^(.{2,20}?(?:人民政府办公厅|人民政府|办公厅))关于", title)
         issuer = issuer_match.group(1) if issuer_match else None
@@ -327,4 +335,4 @@ def parse_document(text: str, doc_id: str, source: str, doc_title: str) -> Parse
     if len(ids) != len(set(ids)):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         raise ValueError(f"{source}: duplicate clause ids {dupes}")
-    return ParsedDocument(title, draft, doc_number, issuer, date, valid_until, addressees, clauses)
+    return ParsedDocument(title, draft, doc_number, issuer, date, valid_until, addressees, disclosure, clauses)

@@ -51,6 +51,7 @@ class DocumentMeta:
     date: str | None  # ISO date of signature
     status: DocStatus
     valid_until: str | None  # ISO date
+    disclosure: str | None = None  # 主动公开, as noted under the signature
     sha256: str = ""
 
     def validity(self, today: str) -> Validity:

@@ -145,6 +145,10 @@ def test_metadata_read_from_text(documents):
     assert cq.title == "重庆市人民政府办公厅关于促进平台经济规范健康发展的实施意见"
     prod = documents["tianjin-productive-services"].meta
     assert (prod.date, prod.issuer, prod.doc_number) == ("2023-05-17", "天津市人民政府办公厅", None)
+    assert prod.disclosure == "主动公开"  # （此件主动公开） under the signature, not part of the last clause
+    assert "此件" not in documents["tianjin-productive-services"].clauses[-1].text
+    assert cq.disclosure is None
+    assert documents["tianjin-life-services"].addressees == "各区人民政府，市政府各委、办、局："
     new = documents["tianjin-new-consumption"].meta
     assert (new.status, new.valid_until, new.issuer) == ("征求意见稿", "2025-12-31", None)
     assert new.title == "天津市加快发展新型消费实施方案（征求意见稿）"
