@@ -156,6 +156,14 @@ def test_broad_questions_without_telling_words_are_still_answered(pipeline):
     assert all(c.clause.doc_id.startswith("tianjin") for c in answer.citations)
 
 
+def test_eligibility_without_a_region_covers_every_region(pipeline):
+    """跨境电商 in the question, 跨境电子商务 in the Chongqing and Zhejiang texts."""
+    answer = pipeline.ask("我们是做跨境电商的，能享受哪些支持？")
+    assert answer.answerable
+    assert {c.clause.doc_id.split("-")[0] for c in answer.citations} == {"tianjin", "chongqing", "zhejiang"}
+    assert_well_cited(answer)
+
+
 def test_comparisons_quote_each_side_at_length(pipeline):
     answer = pipeline.ask("重庆和天津生产性服务领域在人才政策上有什么异同？")
     assert {c.clause.id for c in answer.citations} >= {
