@@ -135,7 +135,8 @@ def answer_question(
 
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if settings.require_support:
-        cited = [hit for hit in cited if hit.matched_by == "reference" or supported(hit.clause, retrieval, index, settings)]
+        evidence = evidence_words(retrieval, index, settings)
+        cited = [hit for hit in cited if hit.matched_by == "reference" or supported(hit.clause, evidence)]
     if not cited:
         return Answer(question, NO_ANSWER, False, [])
 
@@ -145,13 +146,14 @@ def answer_question(
     if missing:
         # Cite the best of the top clauses that gives the detail asked for, else the best one.
         options = [(hit, pick_quote(question, hit.clause, retrieval, index, settings)[0]) for hit in retrieval.hits[:3]]
+        # The errand alone is no evidence: registering a company is not registering an account.
+        besides_action = evidence_words(retrieval, index, settings, besides=action) if action else []
         giving = next(
             (
                 hit
                 for hit, quote in options
                 if _detail_given(missing, question, hit.clause, quote, action)
-                # the action alone is no evidence: registering a company is not registering an account
-                and (not action or supported(hit.clause, retrieval, index, settings, besides=action))
+                and (not action or supported(hit.clause, besides_action))
             ),
             None,
         )
@@ -204,19 +206,22 @@ _NOT_GIVEN = {
 _FRAME = frozenset("享受 扶持 支持 优惠 政策 措施 举措 办法 要求 方面 情况 工作 内容".split())
 
 
-def supported(
-    clause: Clause, retrieval: Retrieval, index: PolicyIndex, settings: AnswerSettings, besides: str | None = None
-) -> bool:
-    """Does the clause contain one of the question's evidence words (other than `besides`)?
-
-    Evidence words occur in the corpus but not everywhere in it. A question without any
-    (平台企业能享受哪些支持) is left to the relevance threshold: words the corpus never uses
-    say nothing either way, since 新举措 is as absent as 个人所得税."""
-    evidence = [
+def evidence_words(
+    retrieval: Retrieval, index: PolicyIndex, settings: AnswerSettings, besides: str | None = None
+) -> list[str]:
+    """The question's words (other than `besides`) that tell clauses apart: the corpus uses them,
+    but not everywhere. Words the corpus never uses say nothing either way, since 新举措 is as
+    absent as 个人所得税."""
+    return [
         term
         for term in retrieval.terms
         if term != besides and term not in _FRAME and 0 < index.bm25.document_share(term) <= settings.evidence_max_share
     ]
+
+
+def supported(clause: Clause, evidence: list[str]) -> bool:
+    """Does the clause contain an evidence word? A question without any (平台企业能享受哪些支持)
+    is left to the relevance threshold."""
     text = clause.text + "".join(clause.path)
     return not evidence or any(term in text for term in evidence)
 
