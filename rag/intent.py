@@ -75,10 +75,9 @@ def find_reference(question: str) -> Reference:
             ref.item = int(m.group(3))
     elif m := re.search(rf"第?[（(]([{_CN}]+)[）)]", question):
         ref.section = cn_to_int(m.group(1))
-    if ref.item is None and (m := re.search(rf"第\s*(\d{{1,2}}|[{_CN}]+)\s*[条项]", question)):
-        number = cn_to_int(m.group(1))
-        if ref.section is None and number is not None:
-            ref.item = number
+    # 第12条 / 第七点; beside a section it is the item inside it (二（一）第3条, 第（三）项第20条).
+    if ref.item is None and (m := re.search(rf"第\s*(\d{{1,2}}|[{_CN}]+)\s*[条项点]", question)):
+        ref.item = cn_to_int(m.group(1))
     return ref
 
 

@@ -27,6 +27,9 @@ def test_known_questions_find_their_clause(pipeline, question, expected):
         ("天津新型消费实施方案（十六）讲了什么", "tianjin-new-consumption#四.十六"),
         ("天津生活性服务实施意见二（四）", "tianjin-life-services#二.四"),
         ("浙江意见二（一）3", "zhejiang-platform-economy#二.一.3"),
+        ("浙江意见稿二（一）第3条的原文", "zhejiang-platform-economy#二.一.3"),
+        ("浙江意见稿第二部分第（三）项第20条写了什么？", "zhejiang-platform-economy#二.三.20"),
+        ("天津生产性服务实施意见的第二部分第七点讲什么？", "tianjin-productive-services#二.七"),
     ],
 )
 def test_clause_references_resolve_directly(pipeline, question, expected):
@@ -45,6 +48,8 @@ def test_reference_parsing():
     ref = find_reference("第三部分第（二）条")
     assert (ref.part, ref.section, ref.item) == (3, 2, None)
     assert find_reference("第12条").item == 12
+    ref = find_reference("二（一）第3条")
+    assert (ref.part, ref.section, ref.item) == (2, 1, 3)
     assert not find_reference("到2025年引进20个总部")
     assert not find_reference("一、二线城市")
 
