@@ -152,7 +152,7 @@ def answer_question(
             (
                 hit
                 for hit, quote in options
-                if _detail_given(missing, question, hit.clause, quote, action)
+                if _detail_given(missing, question, hit.clause, quote, action, index.meta(hit.clause.doc_id))
                 and (not action or supported(hit.clause, besides_action))
             ),
             None,
@@ -226,9 +226,11 @@ def supported(clause: Clause, evidence: list[str]) -> bool:
     return not evidence or any(term in text for term in evidence)
 
 
-def _detail_given(kind: str, question: str, clause: Clause, quote: str, action: str | None) -> bool:
+def _detail_given(
+    kind: str, question: str, clause: Clause, quote: str, action: str | None, meta: DocumentMeta
+) -> bool:
     if kind == "quantity":
-        return _figure_given(question, clause, quote)
+        return _figure_given(question, clause, quote, meta)
     if kind == "procedure":
         return _procedure_given(question, clause, action)
     return False  # policy texts name units, never people or companies
@@ -237,9 +239,10 @@ def _detail_given(kind: str, question: str, clause: Clause, quote: str, action: 
 _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())
 
 
-def _figure_given(question: str, clause: Clause, quote: str) -> bool:
+def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta) -> bool:
     """Does the clause give the figure asked for? The quote must hold a number, and the words
-    around the question's 多少/几 must occur in the clause (税收返还比例 does not)."""
+    around the question's 多少/几 must occur in the clause or its document's title (税收返还比例
+    does not; 生活性服务领域 names the document)."""
     if not re.search(r"\d", quote):
         return False
     phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if _ASKS_QUANTITY.search(p)), question)
@@ -248,7 +251,7 @@ def _figure_given(question: str, clause: Clause, quote: str) -> bool:
         t for t in tokenize(_ASKS_QUANTITY.sub(" ", phrase))
         if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit()
     ]
-    haystack = (clause.text + " ".join(clause.path)).lower()  # tokens are lower-cased
+    haystack = (clause.text + " ".join(clause.path) + meta.title).lower()  # tokens are lower-cased
     return all(t in haystack for t in terms)
 
 
