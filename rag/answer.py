@@ -81,6 +81,8 @@ _METADATA_FIELDS = {
     "status": ("是不是征求意见稿", "是征求意见稿吗", "是否为征求意见稿", "是否是征求意见稿", "还是征求意见稿", "正式文件", "正式发布", "正式印发", "是草案", "定稿"),
 }  # fmt: skip
 _ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)(发布|印发|起草|制定|发的|出台的)")
+_ISSUED = "(发布|印发|发文|出台|签发|公布|下发)"
+_DATE = re.compile(rf"(哪一?天|哪一?年|何时|什么时候|几月几[日号]|几号|哪个月){_ISSUED}|{_ISSUED}(日期|时间|于何时)")
 
 
 def quoted_with_markers(text: str) -> list[tuple[str, list[int]]]:
@@ -101,6 +103,8 @@ def metadata_fields(question: str) -> list[str]:
     fields = [name for name, words in _METADATA_FIELDS.items() if any(w in question for w in words)]
     if "issuer" not in fields and _ISSUER.search(question):
         fields.append("issuer")
+    if "date" not in fields and _DATE.search(question):
+        fields.append("date")
     return fields
 
 

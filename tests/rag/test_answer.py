@@ -92,6 +92,8 @@ def test_metadata_questions(pipeline):
     answer = pipeline.ask("天津新型消费实施方案现在还有效吗？", today=date(2026, 1, 5))
     assert "已于2025年12月31日废止" in answer.answer
     assert_well_cited(answer)
+    answer = pipeline.ask("天津生产性服务领域的实施意见是哪一天印发的？")
+    assert answer.answerable and "2023年5月17日" in answer.answer
     answer = pipeline.ask("天津生产性服务实施意见是主动公开的吗？")
     assert answer.answerable and "此件主动公开" in answer.answer
     answer = pipeline.ask("重庆实施意见的主送单位是哪些？")
