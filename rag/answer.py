@@ -271,7 +271,9 @@ def _missing_detail(question: str, action: str | None) -> str | None:
 
 def _procedure_given(question: str, clause: Clause, action: str | None) -> bool:
     needed = [words for pattern, words in _PROCEDURE.items() if pattern.search(question)]
-    if action:
+    if action and len(action) == 1 and action not in word_sequence(clause.text):
+        return False  # 领 as a word of its own, not inside 领域
+    if action and len(action) > 1:
         needed.append((action,))
     return all(any(w in clause.text for w in words) for words in needed)
 
@@ -282,7 +284,8 @@ _HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来�
 # a policy verb (扶持, 帮助, 治理) may be phrased otherwise in the clause (dev q250, q258).
 _ERRANDS = frozenset(
     "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "
-    "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警".split()
+    "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警 报送 提交 填报 上报 递交 申领 "
+    "领 交 缴 退 考 报".split()  # a one-character errand (怎么领) counts when the clause never has that character
 )
 
 

@@ -111,6 +111,7 @@ def test_metadata_questions(pipeline):
         ("天津“海河英才”落户需要什么学历条件？", "没有写明申请条件"),
         ("医保卡丢了怎么补办？", "没有写明申请条件"),  # an errand no clause names
         ("怎么注册一个抖音账号？", "没有写明申请条件"),  # 注册 occurs, but for enterprises, not accounts
+        ("浙江的消费券怎么领？", "没有写明申请条件"),  # 领 inside 领域 is not the errand
         ("天津地铁晚上几点停运？", "没有规定这个具体数字"),
         ("重庆的5G套餐哪家便宜？", "不载明具体人员或企业"),
     ],
