@@ -26,6 +26,16 @@ NO_ANSWER = (
 )
 
 
+GREETING = (
+    "您好！我是政策问答助手，回答天津、重庆、浙江五份平台经济与新型消费政策文件的问题，"
+    "每个回答都引用条款原文并标明出处。可以这样问：“灵活就业人员的社会保险费可以缓缴吗？”"
+    "“浙江意见稿第12条”“重庆实施意见的文号是什么？”"
+)
+THANKS = "不客气！还有其他政策问题，欢迎继续提问。"
+_GREETING = re.compile(r"^\s*(你好|您好|hi|hello|嗨|在吗|在不在|有人吗|早上好|下午好|晚上好)[呀啊哈]?[!！。.～~？?\s]*$", re.I)
+_THANKS = re.compile(r"^\s*(谢谢|多谢|感谢|谢了|好的谢谢|再见|拜拜)(你|您)?[啦了呀啊]?[!！。.～~\s]*$")
+
+
 @dataclass
 class AnswerSettings:
     # Thresholds on the best cosine of the question without place/document names (tuned on dev).
@@ -125,6 +135,11 @@ def answer_question(
         )
         return Answer(question, text, False, [])
 
+    if _GREETING.match(question):
+        return Answer(question, GREETING, False, [])
+    if _THANKS.match(question):
+        return Answer(question, THANKS, False, [])
+
     fields = metadata_fields(question)
     filtered = len(retrieval.doc_ids) < len(index.documents)
     if fields and (scope.doc_ids or filtered):
@@ -136,6 +151,10 @@ def answer_question(
         titles = "、".join(f"《{index.meta(d).short_title}》" for d in sorted(scope.doc_ids & retrieval.doc_ids))
         text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
         return Answer(question, text, False, [])
+
+    referenced = any(hit.matched_by == "reference" for hit in retrieval.hits)
+    if not referenced and not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
+        return _overview(question, retrieval, index, today)
 
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if settings.require_support:
@@ -430,6 +449,20 @@ def _status_notes(citations: list[Citation], metas: dict[str, DocumentMeta], tod
             markers = "".join(f"[{c.n}]" for c in citations if c.clause.doc_id == doc_id)
             notes.append(f"注意：《{meta.short_title}》{'，且'.join(parts)}，相关内容仅供参考。{markers}")
     return notes
+
+
+def _overview(question: str, retrieval: Retrieval, index: PolicyIndex, today: date) -> Answer:
+    """A question that names only places or documents gets what is there to ask about."""
+    wanted = retrieval.scope.doc_ids & retrieval.doc_ids if retrieval.scope.doc_ids else retrieval.doc_ids
+    documents = [d for d in index.documents if d.meta.id in wanted]
+    lines = [f"已收录{len(documents)}份相关政策文件："]
+    for n, document in enumerate(documents, start=1):
+        meta = document.meta
+        parts = list(dict.fromkeys(c.path[0] for c in document.clauses if c.path))
+        outline = "、".join(parts[:8]) + ("等" if len(parts) > 8 else "")
+        lines.append(f"{n}. 《{meta.short_title}》（{meta.title}），{meta.validity(today.isoformat())}；主要内容：{outline}。")
+    lines.append("请说明想了解的具体内容，例如支持政策、责任部门、目标数字，或某一条款（如“二（三）”）。")
+    return Answer(question, "\n".join(lines), False, [])
 
 
 def _cn_date(iso: str) -> str:

@@ -45,6 +45,7 @@ class Retrieval:
     unresolved_reference: bool  # a numbered clause was named in an identified document but does not exist
     vector: np.ndarray | None  # the question's embedding, reused to pick quotes
     terms: list[str] = field(default_factory=list)  # whole content words of the question and its synonyms
+    topic: str = ""  # the question with place and document names removed ("天津的政策" → "的政策")
 
 
 class Retriever:
@@ -83,6 +84,7 @@ class Retriever:
         content_dense = np.full(n_clauses, -1.0, dtype=np.float32)
         query = expand(question) if self.settings.use_synonyms else question
         terms = [w for w in dict.fromkeys(words(query)) if w not in self._name_tokens]
+        topic = self._names.sub("", question).strip()
         vector = None
         if mode in ("hybrid", "dense"):
             # Names say where to look, not what is asked: "天津今天天气" must not score as 天津 policy.
@@ -103,7 +105,7 @@ class Retriever:
         candidates = np.flatnonzero(allowed)
         doc_ids = {self._clause_doc[i] for i in candidates}
         if not len(candidates):  # filters that exclude each other (region 重庆, a Tianjin doc_id)
-            return Retrieval(question, [], scope, -1.0, 0.0, 0.0, -1.0, doc_ids, False, vector, terms)
+            return Retrieval(question, [], scope, -1.0, 0.0, 0.0, -1.0, doc_ids, False, vector, terms, topic)
         fused = np.zeros(n_clauses, dtype=np.float64)
         dense_rank = _ranks(dense_clause, candidates)
         bm25_rank = _ranks(bm25_clause, candidates, positive_only=True)
@@ -144,7 +146,7 @@ class Retriever:
         best = lambda scores: float(scores[candidates].max())  # noqa: E731
         return Retrieval(
             question, hits, scope, best(dense_clause), best(bm25_clause), best(content_clause), best(content_dense),
-            doc_ids, unresolved, vector, terms,
+            doc_ids, unresolved, vector, terms, topic,
         )  # fmt: skip
 
     def _dense_scores(self, vectors: np.ndarray) -> np.ndarray:

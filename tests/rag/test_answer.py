@@ -211,3 +211,22 @@ def test_one_region_does_not_force_a_citation_per_document(pipeline):
     answer = pipeline.ask("天津对外卖骑手有什么保障？")
     assert answer.citations[0].clause.id == "tianjin-new-consumption#四.十六"
     assert all("序言" not in c.clause.id for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["你好", "您好！", "在吗？"])
+def test_greetings_get_an_introduction_not_an_apology(pipeline, question):
+    answer = pipeline.ask(question)
+    assert not answer.answerable and answer.citations == []
+    assert answer.answer.startswith("您好") and "抱歉" not in answer.answer
+
+
+def test_a_place_or_document_alone_gets_what_there_is_to_ask(pipeline):
+    answer = pipeline.ask("天津")
+    assert not answer.answerable and answer.citations == []
+    assert answer.answer.startswith("已收录3份相关政策文件")
+    assert "《天津新型消费实施方案》" in answer.answer and "已废止" in answer.answer
+    assert "重庆" not in answer.answer
+    overview = pipeline.ask("重庆实施意见")
+    assert "大力培育平台经济增长点" in overview.answer  # the parts of the document
+    assert pipeline.ask("重庆实施意见四（七）").citations  # a clause number is a question
+
