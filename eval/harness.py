@@ -320,6 +320,7 @@ LEVERS: dict[str, tuple[RetrievalSettings, AnswerSettings]] = {
     "rank fusion (RRF 1:2) instead of linear": (RetrievalSettings(fusion="rrf"), AnswerSettings()),
     "− figure/person/procedure abstention": (RetrievalSettings(), AnswerSettings(detail_rules=False)),
     "− how-to action check": (RetrievalSettings(), AnswerSettings(action_rule=False)),
+    "− personal-case check": (RetrievalSettings(), AnswerSettings(case_rule=False)),
     "− question-word support for citations": (RetrievalSettings(), AnswerSettings(require_support=False)),
     "− keyword check on extra citations": (RetrievalSettings(), AnswerSettings(keyword_ratio=0.0, relative_floor=0.04)),
 }

@@ -26,6 +26,10 @@ NO_ANSWER = (
 )
 
 
+PERSONAL_CASE = (
+    "抱歉，这是具体个案或纠纷。已收录的政策文件只规定政策方向和部门职责，不处理个案，无法据此回答。"
+    "如需帮助，可联系当地政务服务热线或相关主管部门。"
+)
 GREETING = (
     "您好！我是政策问答助手，回答天津、重庆、浙江五份平台经济与新型消费政策文件的问题，"
     "每个回答都引用条款原文并标明出处。可以这样问：“灵活就业人员的社会保险费可以缓缴吗？”"
@@ -53,6 +57,7 @@ class AnswerSettings:
     compare_whole_chars: int = 320  # … which quote clauses up to this length whole
     detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
     action_rule: bool = True  # … including "怎么补办/去哪投诉" when the clause never names that action
+    case_rule: bool = True  # … and a mishap of the asker's own (快递丢了怎么办), which no policy text settles
     # Cite a clause found by search only if it contains one of the question's own words (or a synonym's
     # policy term) that the corpus uses but not everywhere: 骑手 + 投诉 is not answered by a 投诉 clause alone.
     require_support: bool = True
@@ -90,6 +95,20 @@ _METADATA_FIELDS = {
     "addressees": ("主送", "发给哪些单位", "发给谁", "下发给哪", "印发给哪", "发送给哪"),
     "status": ("是不是征求意见稿", "是征求意见稿吗", "是否为征求意见稿", "是否是征求意见稿", "还是征求意见稿", "正式文件", "正式发布", "正式印发", "是草案", "定稿"),
 }  # fmt: skip
+# Something that happened to the asker, and a remedy asked for: a case, not a policy question.
+# The asker must be in it (我, or a mishap that has happened: 丢了), so "防止数据被盗用由哪个部门负责"
+# stays a policy question.
+_MISHAP = re.compile(
+    r"丢了|被.{0,6}?(偷|盗|骗|坑|封|扣)|受骗|偷吃|没收到|收不到|不发货|没发货|不退|退不了|退不回|拖欠|欠薪|"
+    r"坏了|封号|扣了|不理我|被辞退|被开除"
+)
+_REMEDY = re.compile(r"怎么办|怎么处理|去哪|到哪|找谁|找哪个|哪个部门|投诉|维权|报案|报警|举报|赔偿|索赔")
+_ASKER = re.compile(r"我|本人|自己|[丢偷盗骗坑封扣坏吃]了")
+
+
+def personal_case(question: str) -> bool:
+    """快递丢了怎么办, 被骗了去哪报案: the asker's own mishap, which no policy text settles."""
+    return bool(_MISHAP.search(question) and _REMEDY.search(question) and _ASKER.search(question))
 _ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)(发布|印发|起草|制定|发的|出台的)")
 _ISSUED = "(发布|印发|发文|出台|签发|公布|下发)"
 _DATE = re.compile(rf"(哪一?天|哪一?年|何时|什么时候|几月几[日号]|几号|哪个月){_ISSUED}|{_ISSUED}(日期|时间|于何时)")
@@ -152,6 +171,8 @@ def answer_question(
         text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
         return Answer(question, text, False, [])
 
+    if settings.detail_rules and settings.case_rule and personal_case(question):
+        return Answer(question, PERSONAL_CASE, False, [])
     referenced = any(hit.matched_by == "reference" for hit in retrieval.hits)
     if not referenced and not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
         return _overview(question, retrieval, index, today)

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from rag.answer import asked_action, quoted_with_markers
+from rag.answer import asked_action, personal_case, quoted_with_markers
 
 QUESTION = "灵活就业人员的社会保险费可以缓缴吗？"
 
@@ -239,4 +239,24 @@ def test_a_place_or_document_alone_gets_what_there_is_to_ask(pipeline):
     overview = pipeline.ask("重庆实施意见")
     assert "大力培育平台经济增长点" in overview.answer  # the parts of the document
     assert pipeline.ask("重庆实施意见四（七）").citations  # a clause number is a question
+
+
+@pytest.mark.parametrize(
+    "question, case",
+    [
+        ("我的快递丢了怎么办？", True),
+        ("我在平台上被骗了钱，去哪里报案？", True),
+        ("公司拖欠我工资，能找哪个部门？", True),
+        ("防止个人信息被盗用由哪个部门负责？", False),  # a policy question: nobody's own mishap
+        ("我是灵活就业人员，在天津交不起社保怎么办？", False),  # a situation the policy addresses (缓缴)
+    ],
+)
+def test_personal_case(question, case):
+    assert personal_case(question) is case
+
+
+def test_personal_cases_are_declined_without_a_citation(pipeline):
+    answer = pipeline.ask("我的网店被平台封了怎么办？")
+    assert not answer.answerable and answer.citations == []
+    assert "个案" in answer.answer
 
