@@ -11,8 +11,19 @@ from datetime import date
 
 import numpy as np
 
+from .asks import (
+    ASKS_QUANTITY,
+    ASKS_SUPPORT,
+    PROCEDURE,
+    WHOLE_TEXT,
+    asked_action,
+    missing_detail,
+    personal_case,
+    small_talk,
+)
 from .index import PolicyIndex
 from .intent import REGION_NAMES, Scope
+from .metadata import cn_date, metadata_answer, metadata_fields, overview
 from .parse import department_spans
 from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
@@ -36,8 +47,6 @@ GREETING = (
     "“浙江意见稿第12条”“重庆实施意见的文号是什么？”"
 )
 THANKS = "不客气！还有其他政策问题，欢迎继续提问。"
-_GREETING = re.compile(r"^\s*(你好|您好|hi|hello|嗨|在吗|在不在|有人吗|早上好|下午好|晚上好)[呀啊哈]?[!！。.～~？?\s]*$", re.I)
-_THANKS = re.compile(r"^\s*(谢谢|多谢|感谢|谢了|好的谢谢|再见|拜拜)(你|您)?[啦了呀啊]?[!！。.～~\s]*$")
 
 
 @dataclass
@@ -64,54 +73,6 @@ class AnswerSettings:
     evidence_max_share: float = 0.3  # words in more windows than this (企业, 支持, 负责) are no evidence
 
 
-_ASKS_SUPPORT = re.compile(r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策")
-# Questions after a figure or a person that policy texts may not give.
-_ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|比例是|税率|费率|金额|百分之|具体数")
-_ASKS_PERSON = re.compile(
-    r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
-    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]"
-)
-# Practical details (materials, where to apply, contacts, deadlines) and the words a clause
-# must contain to answer them; policy texts rarely give these.
-_PROCEDURE = {
-    re.compile(r"(哪些|什么)材料|提交.{0,4}材料"): ("材料",),
-    re.compile(r"(申请|办理|申报)流程|流程是"): ("流程",),
-    re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站"): ("窗口", "网上办理", "网站", "网办"),
-    re.compile(r"怎么报名|如何报名|报名方式"): ("报名",),
-    re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
-    re.compile(r"电话|热线"): ("电话", "热线", "12345"),
-    re.compile(r"网址|邮箱|联系方式"): ("网址", "邮箱", "联系"),
-    re.compile(r"地址在|在哪办公|办公地点"): ("地址", "办公"),
-    re.compile(r"(什么|哪些)学历|学历(要求|条件)"): ("学历",),
-    re.compile(r"(什么|哪些)资格|资格(要求|条件)"): ("资格", "资质"),
-}
-
-_METADATA_FIELDS = {
-    "doc_number": ("文号", "发文字号", "文件编号"),
-    "date": ("发布日期", "印发日期", "发文日期", "哪天发布", "何时发布", "什么时候发布", "什么时候印发", "哪天印发", "落款日期", "成文日期", "发布时间", "印发时间"),
-    "issuer": ("发文机关", "发文单位", "谁发布", "谁印发", "发布机关", "印发机关", "发布单位"),
-    "validity": ("有效期", "是否有效", "还有效", "废止", "失效", "过期", "有效吗", "现行有效", "何时施行", "开始施行", "什么时候施行", "施行日期", "施行时间"),
-    "disclosure": ("主动公开", "公开属性", "是否公开", "公开方式", "依申请公开", "不予公开", "能公开吗", "可以公开吗"),
-    "addressees": ("主送", "发给哪些单位", "发给谁", "下发给哪", "印发给哪", "发送给哪"),
-    "status": ("是不是征求意见稿", "是征求意见稿吗", "是否为征求意见稿", "是否是征求意见稿", "还是征求意见稿", "正式文件", "正式发布", "正式印发", "是草案", "定稿"),
-}  # fmt: skip
-# Something that happened to the asker, and a remedy asked for: a case, not a policy question.
-# The asker must be in it (我, or a mishap that has happened: 丢了), so "防止数据被盗用由哪个部门负责"
-# stays a policy question.
-_MISHAP = re.compile(
-    r"丢了|被.{0,6}?(偷|盗|骗|坑|封|扣)|受骗|偷吃|没收到|收不到|不发货|没发货|不退|退不了|退不回|拖欠|欠薪|"
-    r"坏了|封号|扣了|不理我|被辞退|被开除"
-)
-_REMEDY = re.compile(r"怎么办|怎么处理|去哪|到哪|找谁|找哪个|哪个部门|投诉|维权|报案|报警|举报|赔偿|索赔")
-_ASKER = re.compile(r"我|本人|自己|[丢偷盗骗坑封扣坏吃]了")
-
-
-def personal_case(question: str) -> bool:
-    """快递丢了怎么办, 被骗了去哪报案: the asker's own mishap, which no policy text settles."""
-    return bool(_MISHAP.search(question) and _REMEDY.search(question) and _ASKER.search(question))
-_ISSUER = re.compile(r"(哪个|哪一?级|什么|哪家)(部门|单位|机关|政府)(发布|印发|起草|制定|发的|出台的)")
-_ISSUED = "(发布|印发|发文|出台|签发|公布|下发)"
-_DATE = re.compile(rf"(哪一?天|哪一?年|何时|什么时候|几月几[日号]|几号|哪个月){_ISSUED}|{_ISSUED}(日期|时间|于何时)")
 
 
 def quoted_with_markers(text: str) -> list[tuple[str, list[int]]]:
@@ -126,15 +87,6 @@ def quoted_with_markers(text: str) -> list[tuple[str, list[int]]]:
         markers = [int(n) for n in re.findall(r"\[(\d+)\]", text[match.end() : stop])]
         found.append((match.group(1), markers))
     return found
-
-
-def metadata_fields(question: str) -> list[str]:
-    fields = [name for name, words in _METADATA_FIELDS.items() if any(w in question for w in words)]
-    if "issuer" not in fields and _ISSUER.search(question):
-        fields.append("issuer")
-    if "date" not in fields and _DATE.search(question):
-        fields.append("date")
-    return fields
 
 
 def answer_question(
@@ -154,15 +106,14 @@ def answer_question(
         )
         return Answer(question, text, False, [])
 
-    if _GREETING.match(question):
-        return Answer(question, GREETING, False, [])
-    if _THANKS.match(question):
-        return Answer(question, THANKS, False, [])
+    talk = small_talk(question)
+    if talk:
+        return Answer(question, GREETING if talk == "greeting" else THANKS, False, [])
 
     fields = metadata_fields(question)
     filtered = len(retrieval.doc_ids) < len(index.documents)
     if fields and (scope.doc_ids or filtered):
-        answer = _metadata_answer(question, fields, retrieval, index, today)
+        answer = metadata_answer(question, fields, retrieval, index, today)
         if answer is not None:
             return answer
 
@@ -175,7 +126,7 @@ def answer_question(
         return Answer(question, PERSONAL_CASE, False, [])
     referenced = any(hit.matched_by == "reference" for hit in retrieval.hits)
     if not referenced and not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
-        return _overview(question, retrieval, index, today)
+        return overview(question, retrieval, index, today)
 
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if settings.require_support:
@@ -185,7 +136,7 @@ def answer_question(
         return Answer(question, NO_ANSWER, False, [])
 
     action = asked_action(question) if settings.detail_rules and settings.action_rule else None
-    missing = _missing_detail(question, action) if settings.detail_rules else None
+    missing = missing_detail(question, action) if settings.detail_rules else None
     given = True
     if missing:
         # Cite the best of the top clauses that gives the detail asked for, else the best one.
@@ -289,59 +240,23 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     does not; 生活性服务领域 names the document)."""
     if not re.search(r"\d", quote):
         return False
-    phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if _ASKS_QUANTITY.search(p)), question)
+    phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if ASKS_QUANTITY.search(p)), question)
     names = {n for names in REGION_NAMES.values() for n in names}
     terms = [
-        t for t in tokenize(_ASKS_QUANTITY.sub(" ", phrase))
+        t for t in tokenize(ASKS_QUANTITY.sub(" ", phrase))
         if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit()
     ]
     haystack = (clause.text + " ".join(clause.path) + meta.title).lower()  # tokens are lower-cased
     return all(t in haystack for t in terms)
 
 
-def _missing_detail(question: str, action: str | None) -> str | None:
-    if _ASKS_PERSON.search(question):
-        return "person"
-    if action or any(pattern.search(question) for pattern in _PROCEDURE):
-        return "procedure"
-    if _ASKS_QUANTITY.search(question):
-        return "quantity"
-    return None
-
-
 def _procedure_given(question: str, clause: Clause, action: str | None) -> bool:
-    needed = [words for pattern, words in _PROCEDURE.items() if pattern.search(question)]
+    needed = [words for pattern, words in PROCEDURE.items() if pattern.search(question)]
     if action and len(action) == 1 and action not in word_sequence(clause.text):
         return False  # 领 as a word of its own, not inside 领域
     if action and len(action) > 1:
         needed.append((action,))
     return all(any(w in clause.text for w in words) for words in needed)
-
-
-_HOW = frozenset("怎么 怎样 如何 咋 哪里 哪儿 哪".split())
-_HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来说".split())
-# Errands a person runs. "天津如何扶持农业电商" asks what a policy does and is not checked here:
-# a policy verb (扶持, 帮助, 治理) may be phrased otherwise in the clause (dev q250, q258).
-_ERRANDS = frozenset(
-    "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "
-    "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警 报送 提交 填报 上报 递交 申领 "
-    "领 交 缴 退 考 报".split()  # a one-character errand (怎么领) counts when the clause never has that character
-)
-
-
-def asked_action(question: str) -> str | None:
-    """The errand a how-to question asks about: 补办 in 医保卡丢了怎么补办, 投诉 in 去哪投诉.
-
-    Policy texts set directions; they answer "how do I…" only when they name the errand."""
-    words = [w for w in word_sequence(question) if w.strip()]
-    for i, word in enumerate(words[:-1]):
-        if word not in _HOW or (word == "哪" and (i == 0 or words[i - 1] not in ("去", "到", "在"))):
-            continue  # 哪 alone is "which" (哪一级), not "where"
-        following = [w for w in words[i + 1 : i + 4] if w not in _HOW_FILLERS]
-        action = following[0] if following else ""
-        if action in _ERRANDS:
-            return action
-    return None
 
 
 def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: dict[str, str]) -> list[Hit]:
@@ -360,7 +275,7 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
     scope = retrieval.scope
     comparing = compares(scope)  # one citation per side
     side = region_of if len(scope.regions) > 1 else {d: d for d in region_of}  # compare regions, else documents
-    broad = bool(_ASKS_SUPPORT.search(retrieval.question))
+    broad = bool(ASKS_SUPPORT.search(retrieval.question))
     near, ratio = (
         (settings.broad_floor, settings.broad_keyword_ratio) if broad else (settings.relative_floor, settings.keyword_ratio)
     )
@@ -379,9 +294,6 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
     return chosen
 
 
-_WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了什么", "说了什么", "写了什么", "内容是什么", "规定了什么", "具体规定", "完整")
-
-
 def compares(scope: Scope) -> bool:
     """The question sets regions or named documents side by side (天津和重庆…分别)."""
     return len(scope.regions) > 1 or len(scope.named_docs) > 1
@@ -389,7 +301,7 @@ def compares(scope: Scope) -> bool:
 
 def wants_whole_clause(question: str, hit: Hit) -> bool:
     """Officials asking for wording, or naming a clause by number, get the full clause text."""
-    return hit.matched_by == "reference" or any(word in question for word in _WHOLE_TEXT)
+    return hit.matched_by == "reference" or any(word in question for word in WHOLE_TEXT)
 
 
 def pick_quote(
@@ -407,7 +319,7 @@ def pick_quote(
         return clause.text, clause.departments
     rows = index.sentence_rows(clause.id)
     query_terms = set(tokenize(question))
-    wants_figure = bool(_ASKS_QUANTITY.search(question))
+    wants_figure = bool(ASKS_QUANTITY.search(question))
     scores = np.zeros(len(sentences))
     for i, sentence in enumerate(sentences):
         terms = set(tokenize(sentence.text))
@@ -463,86 +375,10 @@ def _status_notes(citations: list[Citation], metas: dict[str, DocumentMeta], tod
         if meta.status == "征求意见稿":
             parts.append("为征求意见稿，并非正式印发的文件")
         if meta.valid_until and today.isoformat() > meta.valid_until:
-            parts.append(f"已于{_cn_date(meta.valid_until)}废止")
+            parts.append(f"已于{cn_date(meta.valid_until)}废止")
         elif meta.valid_until:
-            parts.append(f"有效期至{_cn_date(meta.valid_until)}")
+            parts.append(f"有效期至{cn_date(meta.valid_until)}")
         if parts:
             markers = "".join(f"[{c.n}]" for c in citations if c.clause.doc_id == doc_id)
             notes.append(f"注意：《{meta.short_title}》{'，且'.join(parts)}，相关内容仅供参考。{markers}")
     return notes
-
-
-def _overview(question: str, retrieval: Retrieval, index: PolicyIndex, today: date) -> Answer:
-    """A question that names only places or documents gets what is there to ask about."""
-    wanted = retrieval.scope.doc_ids & retrieval.doc_ids if retrieval.scope.doc_ids else retrieval.doc_ids
-    documents = [d for d in index.documents if d.meta.id in wanted]
-    lines = [f"已收录{len(documents)}份相关政策文件："]
-    for n, document in enumerate(documents, start=1):
-        meta = document.meta
-        parts = list(dict.fromkeys(c.path[0] for c in document.clauses if c.path))
-        outline = "、".join(parts[:8]) + ("等" if len(parts) > 8 else "")
-        lines.append(f"{n}. 《{meta.short_title}》（{meta.title}），{meta.validity(today.isoformat())}；主要内容：{outline}。")
-    lines.append("请说明想了解的具体内容，例如支持政策、责任部门、目标数字，或某一条款（如“二（三）”）。")
-    return Answer(question, "\n".join(lines), False, [])
-
-
-def _cn_date(iso: str) -> str:
-    year, month, day = (int(x) for x in iso.split("-"))
-    return f"{year}年{month}月{day}日"
-
-
-def _metadata_answer(
-    question: str, fields: list[str], retrieval: Retrieval, index: PolicyIndex, today: date
-) -> Answer | None:
-    """Answer 文号 / 日期 / 发文机关 / 有效性 questions from document metadata."""
-    wanted = retrieval.scope.doc_ids & retrieval.doc_ids if retrieval.scope.doc_ids else retrieval.doc_ids
-    metas = [d.meta for d in index.documents if d.meta.id in wanted]
-    if not metas or len(metas) > 3:
-        return None
-    if len(fields) > 1 and "status" in fields:  # 征求意见稿 here names the document rather than asks about it
-        fields = [f for f in fields if f != "status"]
-    lines: list[str] = []
-    citations: list[Citation] = []
-    unknown = 0
-    for meta in metas:
-        name = f"《{meta.short_title}》（{meta.title}）"
-        for field in fields:
-            if field == "doc_number":
-                value = meta.doc_number
-                lines.append(f"{name}的文号是{value}。" if value else f"{name}的文本未载明文号。")
-                unknown += value is None
-            elif field == "date":
-                value = meta.date
-                lines.append(f"{name}落款日期为{_cn_date(value)}。" if value else f"{name}的文本未载明发布日期。")
-                unknown += value is None
-            elif field == "issuer":
-                value = meta.issuer
-                lines.append(f"{name}的发文机关是{value}。" if value else f"{name}的文本未载明发文机关。")
-                unknown += value is None
-            elif field == "disclosure":
-                value = meta.disclosure
-                lines.append(f"{name}文末注明“此件{value}”。" if value else f"{name}的文本未注明公开属性。")
-                unknown += value is None
-            elif field == "addressees":
-                value = index.document(meta.id).addressees
-                lines.append(f"{name}的主送单位：{value.rstrip('：:')}。" if value else f"{name}的文本未列主送单位。")
-                unknown += value is None
-            elif field in ("validity", "status"):
-                state = meta.validity(today.isoformat())
-                text = f"{name}"
-                text += "是征求意见稿" if meta.status == "征求意见稿" else "是正式文件"
-                if meta.valid_until:
-                    verb = "已于" if state == "已废止" else "将于"
-                    text += f"，{verb}{_cn_date(meta.valid_until)}废止"
-                elif field == "validity":
-                    text += "，文本未规定有效期"
-                closing = next((c for c in index.clauses if c.doc_id == meta.id and c.label == "结语"), None)
-                if closing is not None and field == "validity":
-                    n = len(citations) + 1
-                    citations.append(Citation(n, closing, 1.0, state, closing.text))
-                    text += f"：「{closing.text}」[{n}]"
-                else:
-                    text += "。"
-                lines.append(text)
-    answerable = unknown < len(lines)
-    return Answer(question, "\n".join(lines), answerable, citations)

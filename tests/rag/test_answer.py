@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from rag.answer import asked_action, personal_case, quoted_with_markers
+from rag.answer import quoted_with_markers
 
 QUESTION = "灵活就业人员的社会保险费可以缓缴吗？"
 
@@ -144,20 +144,6 @@ def test_figures_the_texts_give_are_answered(pipeline, question, figure):
     assert answer.answerable and figure in answer.answer
 
 
-@pytest.mark.parametrize(
-    "question, action",
-    [
-        ("医保卡丢了怎么补办？", "补办"),
-        ("外卖被骑手偷吃了，去哪投诉？", "投诉"),
-        ("浙江如何扶持农业电商？", None),  # what a policy does, not an errand
-        ("浙江意见稿提出设立的平台经济工作领导小组是哪一级的？", None),  # 哪 as "which"
-        ("天津新型消费方案中“完善劳动保障政策”这条原文怎么写的？", None),
-    ],
-)
-def test_asked_action(question, action):
-    assert asked_action(question) == action
-
-
 def test_errands_a_clause_names_are_answered(pipeline):
     answer = pipeline.ask("电子商务经营者在天津怎么登记个体工商户？")
     assert answer.answerable
@@ -239,20 +225,6 @@ def test_a_place_or_document_alone_gets_what_there_is_to_ask(pipeline):
     overview = pipeline.ask("重庆实施意见")
     assert "大力培育平台经济增长点" in overview.answer  # the parts of the document
     assert pipeline.ask("重庆实施意见四（七）").citations  # a clause number is a question
-
-
-@pytest.mark.parametrize(
-    "question, case",
-    [
-        ("我的快递丢了怎么办？", True),
-        ("我在平台上被骗了钱，去哪里报案？", True),
-        ("公司拖欠我工资，能找哪个部门？", True),
-        ("防止个人信息被盗用由哪个部门负责？", False),  # a policy question: nobody's own mishap
-        ("我是灵活就业人员，在天津交不起社保怎么办？", False),  # a situation the policy addresses (缓缴)
-    ],
-)
-def test_personal_case(question, case):
-    assert personal_case(question) is case
 
 
 def test_personal_cases_are_declined_without_a_citation(pipeline):

@@ -1,0 +1,102 @@
+"""What a question asks for, read from its wording alone.
+
+Figures, people and errands that policy texts seldom give, a personal case that no policy
+settles, small talk. The answer module checks these against the clauses it found.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from .tokens import word_sequence
+
+ASKS_SUPPORT = re.compile(r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策")
+# Questions after a figure or a person that policy texts may not give.
+ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|比例是|税率|费率|金额|百分之|具体数")
+_ASKS_PERSON = re.compile(
+    r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
+    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]"
+)
+# Practical details (materials, where to apply, contacts, deadlines) and the words a clause
+# must contain to answer them; policy texts rarely give these.
+PROCEDURE = {
+    re.compile(r"(哪些|什么)材料|提交.{0,4}材料"): ("材料",),
+    re.compile(r"(申请|办理|申报)流程|流程是"): ("流程",),
+    re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站"): ("窗口", "网上办理", "网站", "网办"),
+    re.compile(r"怎么报名|如何报名|报名方式"): ("报名",),
+    re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
+    re.compile(r"电话|热线"): ("电话", "热线", "12345"),
+    re.compile(r"网址|邮箱|联系方式"): ("网址", "邮箱", "联系"),
+    re.compile(r"地址在|在哪办公|办公地点"): ("地址", "办公"),
+    re.compile(r"(什么|哪些)学历|学历(要求|条件)"): ("学历",),
+    re.compile(r"(什么|哪些)资格|资格(要求|条件)"): ("资格", "资质"),
+}
+
+# Officials asking for a clause's wording get its full text.
+WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了什么", "说了什么", "写了什么", "内容是什么", "规定了什么", "具体规定", "完整")
+
+
+def missing_detail(question: str, action: str | None) -> str | None:
+    """The kind of detail asked for that clauses may lack: person, procedure or quantity."""
+    if _ASKS_PERSON.search(question):
+        return "person"
+    if action or any(pattern.search(question) for pattern in PROCEDURE):
+        return "procedure"
+    if ASKS_QUANTITY.search(question):
+        return "quantity"
+    return None
+
+
+_HOW = frozenset("怎么 怎样 如何 咋 哪里 哪儿 哪".split())
+_HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来说".split())
+# Errands a person runs. "天津如何扶持农业电商" asks what a policy does and is not checked here:
+# a policy verb (扶持, 帮助, 治理) may be phrased otherwise in the clause (dev q250, q258).
+_ERRANDS = frozenset(
+    "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "
+    "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警 报送 提交 填报 上报 递交 申领 "
+    "领 交 缴 退 考 报".split()  # a one-character errand (怎么领) must be a word of the clause, not part of one
+)
+
+
+def asked_action(question: str) -> str | None:
+    """The errand a how-to question asks about: 补办 in 医保卡丢了怎么补办, 投诉 in 去哪投诉.
+
+    Policy texts set directions; they answer "how do I…" only when they name the errand."""
+    words = [w for w in word_sequence(question) if w.strip()]
+    for i, word in enumerate(words[:-1]):
+        if word not in _HOW or (word == "哪" and (i == 0 or words[i - 1] not in ("去", "到", "在"))):
+            continue  # 哪 alone is "which" (哪一级), not "where"
+        following = [w for w in words[i + 1 : i + 4] if w not in _HOW_FILLERS]
+        action = following[0] if following else ""
+        if action in _ERRANDS:
+            return action
+    return None
+
+
+# Something that happened to the asker, and a remedy asked for: a case, not a policy question.
+# The asker must be in it (我, or a mishap that has happened: 丢了), so "防止数据被盗用由哪个部门负责"
+# stays a policy question.
+_MISHAP = re.compile(
+    r"丢了|被.{0,6}?(偷|盗|骗|坑|封|扣)|受骗|偷吃|没收到|收不到|不发货|没发货|不退|退不了|退不回|拖欠|欠薪|"
+    r"坏了|封号|扣了|不理我|被辞退|被开除"
+)
+_REMEDY = re.compile(r"怎么办|怎么处理|去哪|到哪|找谁|找哪个|哪个部门|投诉|维权|报案|报警|举报|赔偿|索赔")
+_ASKER = re.compile(r"我|本人|自己|[丢偷盗骗坑封扣坏吃]了")
+
+
+def personal_case(question: str) -> bool:
+    """快递丢了怎么办, 被骗了去哪报案: the asker's own mishap, which no policy text settles."""
+    return bool(_MISHAP.search(question) and _REMEDY.search(question) and _ASKER.search(question))
+
+
+_GREETING = re.compile(r"^\s*(你好|您好|hi|hello|嗨|在吗|在不在|有人吗|早上好|下午好|晚上好)[呀啊哈]?[!！。.～~？?\s]*$", re.I)
+_THANKS = re.compile(r"^\s*(谢谢|多谢|感谢|谢了|好的谢谢|再见|拜拜)(你|您)?[啦了呀啊]?[!！。.～~\s]*$")
+
+
+def small_talk(question: str) -> Literal["greeting", "thanks"] | None:
+    """你好 / 谢谢: nothing to look up."""
+    if _GREETING.match(question):
+        return "greeting"
+    if _THANKS.match(question):
+        return "thanks"
+    return None

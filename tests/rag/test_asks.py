@@ -1,0 +1,36 @@
+import pytest
+
+from rag.asks import asked_action, personal_case, small_talk
+
+
+@pytest.mark.parametrize(
+    "question, action",
+    [
+        ("医保卡丢了怎么补办？", "补办"),
+        ("外卖被骑手偷吃了，去哪投诉？", "投诉"),
+        ("浙江如何扶持农业电商？", None),  # what a policy does, not an errand
+        ("浙江意见稿提出设立的平台经济工作领导小组是哪一级的？", None),  # 哪 as "which"
+        ("天津新型消费方案中“完善劳动保障政策”这条原文怎么写的？", None),
+    ],
+)
+def test_asked_action(question, action):
+    assert asked_action(question) == action
+
+
+@pytest.mark.parametrize(
+    "question, case",
+    [
+        ("我的快递丢了怎么办？", True),
+        ("我在平台上被骗了钱，去哪里报案？", True),
+        ("公司拖欠我工资，能找哪个部门？", True),
+        ("防止个人信息被盗用由哪个部门负责？", False),  # a policy question: nobody's own mishap
+        ("我是灵活就业人员，在天津交不起社保怎么办？", False),  # a situation the policy addresses (缓缴)
+    ],
+)
+def test_personal_case(question, case):
+    assert personal_case(question) is case
+
+
+def test_small_talk():
+    assert small_talk("你好！") == "greeting" and small_talk("谢谢您") == "thanks"
+    assert small_talk("你好，灵活就业人员社保可以缓缴吗？") is None
