@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
+from .corpus import Document
 from .index import PolicyIndex
 from .records import Answer, Citation
 from .retrieve import Retrieval
@@ -38,41 +40,42 @@ def cn_date(iso: str) -> str:
     return f"{year}年{month}月{day}日"
 
 
+# field → (the value in a document, how it is said, what is said when the text does not give it)
+_FACTS: dict[str, tuple[Callable[[Document], str | None], str, str]] = {
+    "doc_number": (lambda d: d.meta.doc_number, "的文号是{}。", "的文本未载明文号。"),
+    "date": (lambda d: cn_date(d.meta.date) if d.meta.date else None, "落款日期为{}。", "的文本未载明发布日期。"),
+    "issuer": (lambda d: d.meta.issuer, "的发文机关是{}。", "的文本未载明发文机关。"),
+    "disclosure": (lambda d: d.meta.disclosure, "文末注明“此件{}”。", "的文本未注明公开属性。"),
+    "addressees": (lambda d: d.addressees.rstrip("：:") if d.addressees else None, "的主送单位：{}。", "的文本未列主送单位。"),
+}
+
+
+def _documents_asked_about(retrieval: Retrieval, index: PolicyIndex) -> list[Document]:
+    """The documents the question names, within the filters; all the filters allow if it names none."""
+    wanted = retrieval.scope.doc_ids & retrieval.doc_ids if retrieval.scope.doc_ids else retrieval.doc_ids
+    return [d for d in index.documents if d.meta.id in wanted]
+
+
 def metadata_answer(
     question: str, fields: list[str], retrieval: Retrieval, index: PolicyIndex, today: date
 ) -> Answer | None:
-    """Answer 文号 / 日期 / 发文机关 / 有效性 questions from document metadata."""
-    wanted = retrieval.scope.doc_ids & retrieval.doc_ids if retrieval.scope.doc_ids else retrieval.doc_ids
-    metas = [d.meta for d in index.documents if d.meta.id in wanted]
-    if not metas or len(metas) > 3:
+    """Answer 文号 / 日期 / 发文机关 / 有效性 / 公开属性 / 主送单位 questions from document metadata."""
+    documents = _documents_asked_about(retrieval, index)
+    if not documents or len(documents) > 3:
         return None
     if len(fields) > 1 and "status" in fields:  # 征求意见稿 here names the document rather than asks about it
         fields = [f for f in fields if f != "status"]
     lines: list[str] = []
     citations: list[Citation] = []
     unknown = 0
-    for meta in metas:
+    for document in documents:
+        meta = document.meta
         name = f"《{meta.short_title}》（{meta.title}）"
         for field in fields:
-            if field == "doc_number":
-                value = meta.doc_number
-                lines.append(f"{name}的文号是{value}。" if value else f"{name}的文本未载明文号。")
-                unknown += value is None
-            elif field == "date":
-                value = meta.date
-                lines.append(f"{name}落款日期为{cn_date(value)}。" if value else f"{name}的文本未载明发布日期。")
-                unknown += value is None
-            elif field == "issuer":
-                value = meta.issuer
-                lines.append(f"{name}的发文机关是{value}。" if value else f"{name}的文本未载明发文机关。")
-                unknown += value is None
-            elif field == "disclosure":
-                value = meta.disclosure
-                lines.append(f"{name}文末注明“此件{value}”。" if value else f"{name}的文本未注明公开属性。")
-                unknown += value is None
-            elif field == "addressees":
-                value = index.document(meta.id).addressees
-                lines.append(f"{name}的主送单位：{value.rstrip('：:')}。" if value else f"{name}的文本未列主送单位。")
+            if field in _FACTS:
+                read, known, missing = _FACTS[field]
+                value = read(document)
+                lines.append(name + (known.format(value) if value else missing))
                 unknown += value is None
             elif field in ("validity", "status"):
                 state = meta.validity(today.isoformat())
@@ -97,8 +100,7 @@ def metadata_answer(
 
 def overview(question: str, retrieval: Retrieval, index: PolicyIndex, today: date) -> Answer:
     """A question that names only places or documents gets what is there to ask about."""
-    wanted = retrieval.scope.doc_ids & retrieval.doc_ids if retrieval.scope.doc_ids else retrieval.doc_ids
-    documents = [d for d in index.documents if d.meta.id in wanted]
+    documents = _documents_asked_about(retrieval, index)
     lines = [f"已收录{len(documents)}份相关政策文件："]
     for n, document in enumerate(documents, start=1):
         meta = document.meta
