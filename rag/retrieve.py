@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -44,8 +44,8 @@ class Retrieval:
     doc_ids: set[str]  # documents searched: the filters and the question's scope together
     unresolved_reference: bool  # a numbered clause was named in an identified document but does not exist
     vector: np.ndarray | None  # the question's embedding, reused to pick quotes
-    terms: list[str] = field(default_factory=list)  # whole content words of the question and its synonyms
-    topic: str = ""  # the question with place and document names removed ("天津的政策" → "的政策")
+    terms: list[str]  # whole content words of the question and its synonyms
+    topic: str  # the question with place and document names removed ("天津的政策" → "的政策")
 
 
 class Retriever:
