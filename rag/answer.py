@@ -6,15 +6,18 @@ ends with its citation marker [n]. When nothing relevant was retrieved, say so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
 from .asks import (
+    ASKS_FIGURE,
     ASKS_QUANTITY,
+    ASKS_CONDITIONS,
     ASKS_SUPPORT,
     PROCEDURE,
+    STATES_CONDITIONS,
     WHOLE_TEXT,
     asked_action,
     missing_detail,
@@ -28,7 +31,8 @@ from .parse import department_spans
 from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
-from .tokens import tokenize, word_sequence
+from .expand import synonyms
+from .tokens import tokenize, word_sequence, words
 
 COVERED = "天津、重庆、浙江"
 NO_ANSWER = (
@@ -47,6 +51,11 @@ GREETING = (
     "“浙江意见稿第12条”“重庆实施意见的文号是什么？”"
 )
 THANKS = "不客气！还有其他政策问题，欢迎继续提问。"
+TASK = (
+    "抱歉，我只根据已收录的政策文件回答问题并引用条款原文，不代写文章、诗歌或计划书，也不做翻译。"
+    "可以问我某项政策的具体规定，例如“天津对跨境电商有哪些支持？”"
+)
+_SMALL_TALK = {"greeting": GREETING, "thanks": THANKS, "task": TASK}
 
 
 @dataclass
@@ -108,7 +117,7 @@ def answer_question(
 
     talk = small_talk(question)
     if talk:
-        return Answer(question, GREETING if talk == "greeting" else THANKS, False, [])
+        return Answer(question, _SMALL_TALK[talk], False, [])
 
     fields = metadata_fields(question)
     filtered = len(retrieval.doc_ids) < len(index.documents)
@@ -128,31 +137,41 @@ def answer_question(
     if not referenced and not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
         return overview(question, retrieval, index, today)
 
-    cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if settings.require_support:
+        # Rank only the clauses that hold an evidence word: a clause found by 满足…条件 alone gives way
+        # to the one on 首违不罚.
         evidence = evidence_words(retrieval, index, settings)
-        cited = [hit for hit in cited if hit.matched_by == "reference" or supported(hit.clause, evidence)]
+        kept = [hit for hit in retrieval.hits if hit.matched_by == "reference" or supported(hit.clause, evidence)]
+        retrieval = replace(retrieval, hits=kept)
+    cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if not cited:
         return Answer(question, NO_ANSWER, False, [])
 
-    action = asked_action(question) if settings.detail_rules and settings.action_rule else None
+    known = lambda word: index.bm25.document_share(word) > 0  # noqa: E731
+    action = asked_action(question, known) if settings.detail_rules and settings.action_rule else None
     missing = missing_detail(question, action) if settings.detail_rules else None
     given = True
     if missing:
         # Cite the best of the top clauses that gives the detail asked for, else the best one.
         options = [(hit, pick_quote(question, hit.clause, retrieval, index, settings)[0]) for hit in retrieval.hits[:3]]
-        # The errand alone is no evidence: registering a company is not registering an account.
-        besides_action = evidence_words(retrieval, index, settings, besides=action) if action else []
+        # The detail must be given on the question's topic, which the corpus must know: a clause on 设立手续
+        # does not answer 电动车上牌需要什么手续. The errand alone is no topic either: registering a
+        # company is not registering an account.
+        topic = evidence_words(retrieval, index, settings, besides=action)
         giving = next(
             (
                 hit
                 for hit, quote in options
                 if _detail_given(missing, question, hit.clause, quote, action, index.meta(hit.clause.doc_id))
-                and (not action or supported(hit.clause, besides_action))
+                and topic
+                and supported(hit.clause, topic)
             ),
             None,
         )
         given = giving is not None
+        if not given and not topic and _unknown_words(retrieval, index):
+            # 电动车上牌需要什么手续: the corpus never names the topic, so no clause is "closest"
+            return Answer(question, NO_ANSWER, False, [])
         cited = [giving or cited[0]]
     citations: list[Citation] = []
     statements: list[str] = []
@@ -198,7 +217,12 @@ _NOT_GIVEN = {
 
 
 # Words that frame a question ("有哪些支持/新举措") rather than name its topic.
-_FRAME = frozenset("享受 扶持 支持 优惠 政策 措施 举措 办法 要求 方面 情况 工作 内容".split())
+# So are the details a question asks for (条件, 资质, 材料): a clause on 资质资格 does not answer
+# 火锅底料出口需要什么资质.
+_FRAME = frozenset(
+    "享受 扶持 支持 优惠 政策 措施 举措 办法 要求 方面 情况 工作 内容 影响 作用 "
+    "需要 满足 具备 符合 条件 资格 资质 材料 流程 手续".split()
+)
 
 
 def evidence_words(
@@ -207,11 +231,17 @@ def evidence_words(
     """The question's words (other than `besides`) that tell clauses apart: the corpus uses them,
     but not everywhere. Words the corpus never uses say nothing either way, since 新举措 is as
     absent as 个人所得税."""
+    # The errand's own policy terms (投诉 → 投诉举报, 消费者权益) are no more evidence than the errand.
+    excluded = _FRAME | ({besides, *words(" ".join(synonyms().get(besides, ())))} if besides else set())
     return [
         term
         for term in retrieval.terms
-        if term != besides and term not in _FRAME and 0 < index.bm25.document_share(term) <= settings.evidence_max_share
+        if term not in excluded and 0 < index.bm25.document_share(term) <= settings.evidence_max_share
     ]
+
+
+def _unknown_words(retrieval: Retrieval, index: PolicyIndex) -> list[str]:
+    return [term for term in retrieval.terms if term not in _FRAME and index.bm25.document_share(term) == 0]
 
 
 def supported(clause: Clause, evidence: list[str]) -> bool:
@@ -227,7 +257,7 @@ def _detail_given(
     if kind == "quantity":
         return _figure_given(question, clause, quote, meta)
     if kind == "procedure":
-        return _procedure_given(question, clause, action)
+        return _procedure_given(question, clause, quote, action)
     return False  # policy texts name units, never people or companies
 
 
@@ -238,24 +268,27 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     """Does the clause give the figure asked for? The quote must hold a number, and the words
     around the question's 多少/几 must occur in the clause or its document's title (税收返还比例
     does not; 生活性服务领域 names the document)."""
-    if not re.search(r"\d", quote):
-        return False
+    if not re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", quote):
+        return False  # B2B, O2O and 5G are names, not figures
     phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if ASKS_QUANTITY.search(p)), question)
     names = {n for names in REGION_NAMES.values() for n in names}
     terms = [
-        t for t in tokenize(ASKS_QUANTITY.sub(" ", phrase))
+        t for t in tokenize(ASKS_FIGURE.sub(" ", phrase))
         if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit()
     ]
     haystack = (clause.text + " ".join(clause.path) + meta.title).lower()  # tokens are lower-cased
-    return all(t in haystack for t in terms)
+    missing = sum(t not in haystack for t in terms)
+    return missing == 0 or (missing == 1 and len(terms) >= 4)  # a long phrase may word one term otherwise (网上/网络)
 
 
-def _procedure_given(question: str, clause: Clause, action: str | None) -> bool:
+def _procedure_given(question: str, clause: Clause, quote: str, action: str | None) -> bool:
     needed = [words for pattern, words in PROCEDURE.items() if pattern.search(question)]
     if action and len(action) == 1 and action not in word_sequence(clause.text):
         return False  # 领 as a word of its own, not inside 领域
     if action and len(action) > 1:
         needed.append((action,))
+    if ASKS_CONDITIONS.search(question) and not STATES_CONDITIONS.search(quote):
+        return False
     return all(any(w in clause.text for w in words) for words in needed)
 
 

@@ -6,13 +6,20 @@ settles, small talk. The answer module checks these against the clauses it found
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
+from .intent import REGION_NAMES
 from .tokens import word_sequence
 
-ASKS_SUPPORT = re.compile(r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策")
+ASKS_SUPPORT = re.compile(
+    r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
+)
 # Questions after a figure or a person that policy texts may not give.
-ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|比例是|税率|费率|金额|百分之|具体数")
+ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|比例是|税率|费率|金额|百分之|具体数")
+# The words of ASKS_QUANTITY that only ask; 税率 and 费率 name what is measured, which the clause
+# must name too: 退税率 is not given by a clause on 出口.
+ASKS_FIGURE = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|比例是|金额|百分之|具体数")
 _ASKS_PERSON = re.compile(
     r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
     r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]"
@@ -22,6 +29,7 @@ _ASKS_PERSON = re.compile(
 PROCEDURE = {
     re.compile(r"(哪些|什么)材料|提交.{0,4}材料"): ("材料",),
     re.compile(r"(申请|办理|申报)流程|流程是"): ("流程",),
+    re.compile(r"(什么|哪些)手续|手续是"): ("手续",),
     re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站"): ("窗口", "网上办理", "网站", "网办"),
     re.compile(r"怎么报名|如何报名|报名方式"): ("报名",),
     re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
@@ -29,8 +37,11 @@ PROCEDURE = {
     re.compile(r"网址|邮箱|联系方式"): ("网址", "邮箱", "联系"),
     re.compile(r"地址在|在哪办公|办公地点"): ("地址", "办公"),
     re.compile(r"(什么|哪些)学历|学历(要求|条件)"): ("学历",),
-    re.compile(r"(什么|哪些)资格|资格(要求|条件)"): ("资格", "资质"),
+    re.compile(r"(什么|哪些)(资格|资质)|(资格|资质)(要求|条件)"): ("资格", "资质"),
 }
+# 需要满足哪些条件: the sentence quoted must state conditions, not merely say 符合条件的企业.
+ASKS_CONDITIONS = re.compile(r"(满足|具备|符合)(哪些|什么)|(哪些|什么)(条件|指标|门槛)|(条件|门槛)是什么")
+STATES_CONDITIONS = re.compile(r"(?<!符合)(?<!具备)(?<!满足)(?<!有)条件|标准|指标|门槛")
 
 # Officials asking for a clause's wording get its full text.
 WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了什么", "说了什么", "写了什么", "内容是什么", "规定了什么", "具体规定", "完整")
@@ -40,7 +51,7 @@ def missing_detail(question: str, action: str | None) -> str | None:
     """The kind of detail asked for that clauses may lack: person, procedure or quantity."""
     if _ASKS_PERSON.search(question):
         return "person"
-    if action or any(pattern.search(question) for pattern in PROCEDURE):
+    if action or ASKS_CONDITIONS.search(question) or any(pattern.search(question) for pattern in PROCEDURE):
         return "procedure"
     if ASKS_QUANTITY.search(question):
         return "quantity"
@@ -48,20 +59,23 @@ def missing_detail(question: str, action: str | None) -> str | None:
 
 
 _HOW = frozenset("怎么 怎样 如何 咋 哪里 哪儿 哪".split())
-_HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来说".split())
+_HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来说".split()) | {n for names in REGION_NAMES.values() for n in names}
+# Words after 怎么 that ask what a clause means or says, not how to run an errand.
+_READING = frozenset("理解 解读 看待 说 讲 写 规定 表述 体现 落实 执行 样 回事".split())
 # Errands a person runs. "天津如何扶持农业电商" asks what a policy does and is not checked here:
 # a policy verb (扶持, 帮助, 治理) may be phrased otherwise in the clause (dev q250, q258).
 _ERRANDS = frozenset(
     "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "
     "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警 报送 提交 填报 上报 递交 申领 "
-    "领 交 缴 退 考 报".split()  # a one-character errand (怎么领) must be a word of the clause, not part of one
+    "领 交 缴 退 考 报 算".split()  # a one-character errand (怎么领) must be a word of the clause, not part of one
 )
 
 
-def asked_action(question: str) -> str | None:
+def asked_action(question: str, corpus_uses: Callable[[str], bool] | None = None) -> str | None:
     """The errand a how-to question asks about: 补办 in 医保卡丢了怎么补办, 投诉 in 去哪投诉.
 
-    Policy texts set directions; they answer "how do I…" only when they name the errand."""
+    Policy texts set directions; they answer "how do I…" only when they name the errand. With
+    `corpus_uses`, a word the corpus never uses is an errand too (怎么开通, 怎么提取): no clause names it."""
     words = [w for w in word_sequence(question) if w.strip()]
     for i, word in enumerate(words[:-1]):
         if word not in _HOW or (word == "哪" and (i == 0 or words[i - 1] not in ("去", "到", "在"))):
@@ -69,6 +83,9 @@ def asked_action(question: str) -> str | None:
         following = [w for w in words[i + 1 : i + 4] if w not in _HOW_FILLERS]
         action = following[0] if following else ""
         if action in _ERRANDS:
+            return action
+        unknown = corpus_uses is not None and len(action) >= 2 and not corpus_uses(action)
+        if unknown and action not in _READING and re.fullmatch(r"[\u4e00-\u9fff]+", action):
             return action
     return None
 
@@ -90,13 +107,17 @@ def personal_case(question: str) -> bool:
 
 
 _GREETING = re.compile(r"^\s*(你好|您好|hi|hello|嗨|在吗|在不在|有人吗|早上好|下午好|晚上好)[呀啊哈]?[!！。.～~？?\s]*$", re.I)
+# Requests to compose or translate: a writing job, not a question about the documents.
+_TASK = re.compile(r"^\s*(请|麻烦)?(你)?(帮我|给我|替我|为我)?(写|编|作|起草|撰写|生成|翻译|拟)(一|个|篇|首|份|段|封|下|成)")
 _THANKS = re.compile(r"^\s*(谢谢|多谢|感谢|谢了|好的谢谢|再见|拜拜)(你|您)?[啦了呀啊]?[!！。.～~\s]*$")
 
 
-def small_talk(question: str) -> Literal["greeting", "thanks"] | None:
-    """你好 / 谢谢: nothing to look up."""
+def small_talk(question: str) -> Literal["greeting", "thanks", "task"] | None:
+    """你好 / 谢谢 / 帮我写一份计划书: nothing to look up."""
     if _GREETING.match(question):
         return "greeting"
     if _THANKS.match(question):
         return "thanks"
+    if _TASK.match(question):
+        return "task"
     return None
