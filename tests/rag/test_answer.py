@@ -74,6 +74,8 @@ def test_wording_question_quotes_the_whole_clause(pipeline):
         "红烧肉怎么做",
         "电动车上牌需要什么手续？",  # the closest clause shares no word of the question that tells clauses apart
         "天津哪个部门负责发放消费券？",  # the Tianjin documents never mention 消费券
+        "个体户怎么开发票？",  # an errand (开发票) the corpus never names, on a topic it never names
+        "怎么在天津办理居住证？",  # the place between 怎么 and the errand is skipped
     ],
 )
 def test_declines_what_the_corpus_cannot_answer(pipeline, question):
@@ -120,6 +122,12 @@ def test_more_metadata_questions(pipeline, question, answerable, expected):
         ("浙江的消费券怎么领？", "没有写明申请条件"),  # 领 inside 领域 is not the errand
         ("天津地铁晚上几点停运？", "没有规定这个具体数字"),
         ("重庆的5G套餐哪家便宜？", "不载明具体人员或企业"),
+        # 税率 must be named by the clause; the "2" in B2B is no figure
+        ("跨境电商出口退税率是多少？", "没有规定这个具体数字"),
+        ("去年浙江平台经济的交易规模有多大？", "没有规定这个具体数字"),
+        # 四（二） says 申报高新技术企业 and, elsewhere, 外部条件: no condition is stated
+        ("高新技术企业认定需要满足什么条件？", "没有写明申请条件"),
+        ("住房公积金怎么提取？", "没有写明申请条件"),  # 提取 is in no clause
     ],
 )
 def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipeline, question, lead):
@@ -137,6 +145,8 @@ def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipe
         ("天津报关差错网上复核后，审核要多久？", "3个工作日"),
         # 生活性服务领域 names the document, not something the clause must repeat
         ("天津生活性服务领域要培育几个直播产业园区？", "5个以上"),
+        # one of the question's words (网上) is worded otherwise in the clause (网络销售)
+        ("天津农产品网上销售的线上交易额目标是多少？", "5亿元"),
     ],
 )
 def test_figures_the_texts_give_are_answered(pipeline, question, figure):
@@ -232,3 +242,17 @@ def test_personal_cases_are_declined_without_a_citation(pipeline):
     assert not answer.answerable and answer.citations == []
     assert "个案" in answer.answer
 
+
+
+def test_requests_to_compose_are_declined_without_a_search(pipeline):
+    answer = pipeline.ask("写一首赞美外卖骑手的诗。")
+    assert not answer.answerable and answer.citations == []
+    assert "不代写" in answer.answer
+
+
+def test_clauses_found_only_by_the_questions_frame_give_way(pipeline):
+    """需要满足什么条件 finds 符合条件的企业挂牌上市 by keywords; the clause on 首违不罚 is the one cited."""
+    answer = pipeline.ask("平台企业在天津享受“首违不罚”需要满足什么条件？")
+    assert answer.citations[0].clause.id == "tianjin-productive-services#五.一"
+    assert not answer.answerable and "没有写明申请条件" in answer.answer
+    assert_well_cited(answer)

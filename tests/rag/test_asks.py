@@ -18,6 +18,20 @@ def test_asked_action(question, action):
 
 
 @pytest.mark.parametrize(
+    "question, action",
+    [
+        ("住房公积金怎么提取？", "提取"),  # a word the corpus never uses is an errand no clause names
+        ("怎么在天津办理居住证？", "办理"),  # the place is skipped
+        ("这一条怎么理解？", None),  # asks what a clause means
+        ("浙江如何扶持农业电商？", None),  # the corpus uses 扶持
+    ],
+)
+def test_asked_action_with_the_corpus_vocabulary(question, action):
+    corpus = {"扶持", "办理", "电商"}
+    assert asked_action(question, corpus_uses=lambda word: word in corpus) == action
+
+
+@pytest.mark.parametrize(
     "question, case",
     [
         ("我的快递丢了怎么办？", True),
@@ -34,3 +48,6 @@ def test_personal_case(question, case):
 def test_small_talk():
     assert small_talk("你好！") == "greeting" and small_talk("谢谢您") == "thanks"
     assert small_talk("你好，灵活就业人员社保可以缓缴吗？") is None
+    assert small_talk("帮我写一份直播电商的商业计划书。") == "task"
+    assert small_talk("请翻译成英文：促进平台经济发展") == "task"
+    assert small_talk("浙江意见稿第12条写了什么？") is None
