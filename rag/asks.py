@@ -30,6 +30,7 @@ PROCEDURE = {
     re.compile(r"(哪些|什么)材料|提交.{0,4}材料"): ("材料",),
     re.compile(r"(申请|办理|申报)流程|流程是"): ("流程",),
     re.compile(r"(什么|哪些)手续|手续是"): ("手续",),
+    re.compile(r"办(哪些|什么)证|(哪些|什么)证件|证件是"): ("证照", "许可证", "执照"),
     re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站"): ("窗口", "网上办理", "网站", "网办"),
     re.compile(r"怎么报名|如何报名|报名方式"): ("报名",),
     re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
@@ -47,10 +48,16 @@ STATES_CONDITIONS = re.compile(r"(?<!符合)(?<!具备)(?<!满足)(?<!有)条件
 WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了什么", "说了什么", "写了什么", "内容是什么", "规定了什么", "具体规定", "完整")
 
 
+# A judgement (难不难, 值不值得, 好不好) that policy texts never pass.
+_ASKS_OPINION = re.compile(r"难不难|好不好[做干办]?|值不值得?|靠不靠谱|划不划算|划算吗|有没有前途|赚不赚钱|能不能赚钱")
+
+
 def missing_detail(question: str, action: str | None) -> str | None:
-    """The kind of detail asked for that clauses may lack: person, procedure or quantity."""
+    """The kind of detail asked for that clauses may lack: person, opinion, procedure or quantity."""
     if _ASKS_PERSON.search(question):
         return "person"
+    if _ASKS_OPINION.search(question):
+        return "opinion"
     if action or ASKS_CONDITIONS.search(question) or any(pattern.search(question) for pattern in PROCEDURE):
         return "procedure"
     if ASKS_QUANTITY.search(question):
@@ -67,7 +74,7 @@ _READING = frozenset("理解 解读 看待 说 讲 写 规定 表述 体现 落�
 _ERRANDS = frozenset(
     "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "
     "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警 报送 提交 填报 上报 递交 申领 "
-    "领 交 缴 退 考 报 算".split()  # a one-character errand (怎么领) must be a word of the clause, not part of one
+    "计算 领 交 缴 退 考 报 算 开 填".split()  # a one-character errand (怎么领) must be a word of the clause, not part of one
 )
 
 

@@ -76,6 +76,8 @@ def test_wording_question_quotes_the_whole_clause(pipeline):
         "天津哪个部门负责发放消费券？",  # the Tianjin documents never mention 消费券
         "个体户怎么开发票？",  # an errand (开发票) the corpus never names, on a topic it never names
         "怎么在天津办理居住证？",  # the place between 怎么 and the errand is skipped
+        "我想在重庆开一家奶茶店，要办哪些证？",
+        "平台企业员工的加班费怎么计算？",  # 计算 occurs (云计算), 加班费 and 员工 never
     ],
 )
 def test_declines_what_the_corpus_cannot_answer(pipeline, question):
@@ -128,6 +130,8 @@ def test_more_metadata_questions(pipeline, question, answerable, expected):
         # 四（二） says 申报高新技术企业 and, elsewhere, 外部条件: no condition is stated
         ("高新技术企业认定需要满足什么条件？", "没有写明申请条件"),
         ("住房公积金怎么提取？", "没有写明申请条件"),  # 提取 is in no clause
+        ("增值税专用发票怎么开？", "没有写明申请条件"),  # 开 is an errand, and no clause has it as a word
+        ("网约车驾驶员证考试难不难？", "不评价难易"),
     ],
 )
 def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipeline, question, lead):
