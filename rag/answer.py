@@ -131,7 +131,7 @@ def answer_question(
         text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
         return Answer(question, text, False, [])
 
-    if settings.detail_rules and settings.case_rule and personal_case(question):
+    if settings.detail_rules and settings.case_rule and personal_case(question, bool(scope.regions or scope.doc_ids)):
         return Answer(question, PERSONAL_CASE, False, [])
     referenced = any(hit.matched_by == "reference" for hit in retrieval.hits)
     if not referenced and not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet

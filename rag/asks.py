@@ -104,12 +104,19 @@ _MISHAP = re.compile(
     r"丢了|被.{0,6}?(偷|盗|骗|坑|封|扣)|受骗|偷吃|没收到|收不到|不发货|没发货|不退|退不了|退不回|拖欠|欠薪|"
     r"坏了|封号|扣了|不理我|被辞退|被开除"
 )
-_REMEDY = re.compile(r"怎么办|怎么处理|去哪|到哪|找谁|找哪个|哪个部门|投诉|维权|报案|报警|举报|赔偿|索赔")
+_REMEDY = re.compile(r"怎么办|怎么处理|去哪|到哪|找谁|找哪个|哪个部门|投诉|维权|报案|报警|举报|赔偿|索赔|要回|追回|拿回")
 _ASKER = re.compile(r"我|本人|自己|[丢偷盗骗坑封扣坏吃]了")
+# "…，浙江对网络消费维权有什么规定？": after the mishap, the policy itself is asked about.
+_ABOUT_POLICY = re.compile(r"政策|规定|政府|文件|机制|制度|措施|管不管|保障吗")
 
 
-def personal_case(question: str) -> bool:
-    """快递丢了怎么办, 被骗了去哪报案: the asker's own mishap, which no policy text settles."""
+def personal_case(question: str, names_region: bool = False) -> bool:
+    """快递丢了怎么办, 被骗了去哪报案: the asker's own mishap, which no policy text settles.
+
+    A question that then asks what a covered region or its policy does (天津会怎么处理这类行为)
+    is a policy question, told by `names_region` or its wording."""
+    if names_region or _ABOUT_POLICY.search(question):
+        return False
     return bool(_MISHAP.search(question) and _REMEDY.search(question) and _ASKER.search(question))
 
 
