@@ -150,6 +150,8 @@ def answer_question(
     known = lambda word: index.bm25.document_share(word) > 0  # noqa: E731
     action = asked_action(question, known) if settings.detail_rules and settings.action_rule else None
     missing = missing_detail(question, action) if settings.detail_rules else None
+    if missing == "definition" and compares(scope):
+        missing = None  # 天津和重庆有什么区别 compares regions, not notions
     given = True
     if missing:
         # Cite the best of the top clauses that gives the detail asked for, else the best one.
@@ -210,6 +212,7 @@ _NOT_GIVEN = {
     ),
     "person": ("已收录的政策文件只规定责任单位，不载明具体人员或企业的名称，无法回答。相关条款如下：", ""),
     "opinion": ("已收录的政策文件只作政策规定，不评价难易、好坏或值不值得，无法回答。相关条款如下：", ""),
+    "definition": ("已收录的政策文件没有给出这个概念的定义或解释。提到它的条款如下：", ""),
     "procedure": (
         "已收录的政策文件没有写明申请条件、办理材料、流程、地点、联系方式或时限等具体办事信息。最相关的条款如下：",
         "具体办理事项请咨询该条款的责任单位或当地政务服务热线。",
@@ -259,6 +262,8 @@ def _detail_given(
         return _figure_given(question, clause, quote, meta)
     if kind == "procedure":
         return _procedure_given(question, clause, quote, action)
+    if kind == "definition":
+        return bool(re.search(r"是指|指的是|是一种|定义为", quote))
     return False  # policy texts name units, never people or companies, and pass no judgements
 
 

@@ -16,13 +16,13 @@ ASKS_SUPPORT = re.compile(
     r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
 )
 # Questions after a figure or a person that policy texts may not give.
-ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|比例是|税率|费率|金额|百分之|具体数")
+ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|比例是|税率|费率|金额|百分之|具体数")
 # The words of ASKS_QUANTITY that only ask; 税率 and 费率 name what is measured, which the clause
 # must name too: 退税率 is not given by a clause on 出口.
-ASKS_FIGURE = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|比例是|金额|百分之|具体数")
+ASKS_FIGURE = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|比例是|金额|百分之|具体数")
 _ASKS_PERSON = re.compile(
     r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
-    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]"
+    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]|上市公司|名单"
 )
 # Practical details (materials, where to apply, contacts, deadlines) and the words a clause
 # must contain to answer them; policy texts rarely give these.
@@ -30,7 +30,7 @@ PROCEDURE = {
     re.compile(r"(哪些|什么)材料|提交.{0,4}材料"): ("材料",),
     re.compile(r"(申请|办理|申报)流程|流程是"): ("流程",),
     re.compile(r"(什么|哪些)手续|手续是"): ("手续",),
-    re.compile(r"办(哪些|什么)证|(哪些|什么)证件|证件是"): ("证照", "许可证", "执照"),
+    re.compile(r"办理?(哪些|什么)(证|许可)|(哪些|什么)(证件|许可证|执照)|证件是"): ("证照", "许可证", "执照"),
     re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站"): ("窗口", "网上办理", "网站", "网办"),
     re.compile(r"怎么报名|如何报名|报名方式"): ("报名",),
     re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
@@ -49,15 +49,19 @@ WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了
 
 
 # A judgement (难不难, 值不值得, 好不好) that policy texts never pass.
-_ASKS_OPINION = re.compile(r"难不难|好不好[做干办]?|值不值得?|靠不靠谱|划不划算|划算吗|有没有前途|赚不赚钱|能不能赚钱")
+_ASKS_OPINION = re.compile(r"难不难|好不好[做干办]?|值不值得?|靠不靠谱|划不划算|划算吗|有没有前途|赚不赚钱|能不能赚钱|最赚钱")
+# What a term means, or how two notions differ: policy texts use their terms without defining them.
+ASKS_DEFINITION = re.compile(r"什么意思|的定义|的含义|指的是什么|是指什么|(有什么|有何|的)区别")
 
 
 def missing_detail(question: str, action: str | None) -> str | None:
-    """The kind of detail asked for that clauses may lack: person, opinion, procedure or quantity."""
+    """The kind of detail asked for that clauses may lack: person, opinion, definition, procedure or quantity."""
     if _ASKS_PERSON.search(question):
         return "person"
     if _ASKS_OPINION.search(question):
         return "opinion"
+    if ASKS_DEFINITION.search(question):
+        return "definition"
     if action or ASKS_CONDITIONS.search(question) or any(pattern.search(question) for pattern in PROCEDURE):
         return "procedure"
     if ASKS_QUANTITY.search(question):
@@ -74,7 +78,7 @@ _READING = frozenset("理解 解读 看待 说 讲 写 规定 表述 体现 落�
 _ERRANDS = frozenset(
     "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "
     "开具 续签 变更 注销 备案 报销 下载 绑定 挂号 维权 索赔 起诉 报警 报送 提交 填报 上报 递交 申领 "
-    "计算 领 交 缴 退 考 报 算 开 填".split()  # a one-character errand (怎么领) must be a word of the clause, not part of one
+    "计算 收费 领 交 缴 退 考 报 算 开 填 抢".split()  # a one-character errand (怎么领) must be a word of the clause, not part of one
 )
 
 

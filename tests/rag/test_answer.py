@@ -132,6 +132,10 @@ def test_more_metadata_questions(pipeline, question, answerable, expected):
         ("住房公积金怎么提取？", "没有写明申请条件"),  # 提取 is in no clause
         ("增值税专用发票怎么开？", "没有写明申请条件"),  # 开 is an errand, and no clause has it as a word
         ("网约车驾驶员证考试难不难？", "不评价难易"),
+        ("平台经济和共享经济有什么区别？", "没有给出这个概念的定义"),
+        ("平台企业反垄断合规指南是哪一年发布的？", "没有规定这个具体数字"),
+        ("天津滨海新区有哪些上市公司？", "不载明具体人员或企业"),
+        ("网络主播需要办理什么许可证？", "没有写明申请条件"),
     ],
 )
 def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipeline, question, lead):
@@ -260,3 +264,9 @@ def test_clauses_found_only_by_the_questions_frame_give_way(pipeline):
     assert answer.citations[0].clause.id == "tianjin-productive-services#五.一"
     assert not answer.answerable and "没有写明申请条件" in answer.answer
     assert_well_cited(answer)
+
+
+def test_a_difference_between_regions_is_a_comparison_not_a_definition(pipeline):
+    answer = pipeline.ask("天津和重庆的平台经济政策有什么区别？")
+    assert answer.answerable
+    assert {c.clause.doc_id.split("-")[0] for c in answer.citations} >= {"tianjin", "chongqing"}
