@@ -26,7 +26,7 @@ from .asks import (
 )
 from .index import PolicyIndex
 from .intent import REGION_NAMES, Scope
-from .metadata import cn_date, metadata_answer, metadata_fields, overview
+from .metadata import about_metadata, cn_date, metadata_answer, metadata_fields, overview
 from .parse import department_spans
 from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
@@ -121,7 +121,9 @@ def answer_question(
 
     fields = metadata_fields(question)
     filtered = len(retrieval.doc_ids) < len(index.documents)
-    if fields and (scope.doc_ids or filtered):
+    # 重庆的专项政策什么时候出台 asks about something the document plans, not about the document.
+    inside = [w for w in evidence_words(retrieval, index, settings) if not about_metadata(w)]
+    if fields and (scope.doc_ids or filtered) and not inside:
         answer = metadata_answer(question, fields, retrieval, index, today)
         if answer is not None:
             return answer
@@ -288,14 +290,18 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
 
 
 def _procedure_given(question: str, clause: Clause, quote: str, action: str | None) -> bool:
+    """The errand and the details asked for must be named where the clause speaks of the topic (its
+    heading or the sentences quoted): 申请 elsewhere in 四（二） does not tell how to apply for 高新技术企业,
+    and 经营地址 of pharmacies is not a bureau's address."""
+    where = clause.heading + quote
     needed = [words for pattern, words in PROCEDURE.items() if pattern.search(question)]
-    if action and len(action) == 1 and action not in word_sequence(clause.text):
+    if action and len(action) == 1 and action not in word_sequence(where):
         return False  # 领 as a word of its own, not inside 领域
     if action and len(action) > 1:
         needed.append((action,))
     if ASKS_CONDITIONS.search(question) and not STATES_CONDITIONS.search(quote):
         return False
-    return all(any(w in clause.text for w in words) for words in needed)
+    return all(any(w in where for w in words) for words in needed)
 
 
 def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: dict[str, str]) -> list[Hit]:

@@ -16,13 +16,13 @@ ASKS_SUPPORT = re.compile(
     r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
 )
 # Questions after a figure or a person that policy texts may not give.
-ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|比例是|税率|费率|金额|百分之|具体数")
+ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|税率|费率|金额|百分之|具体数")
 # The words of ASKS_QUANTITY that only ask; 税率 and 费率 name what is measured, which the clause
 # must name too: 退税率 is not given by a clause on 出口.
-ASKS_FIGURE = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|比例是|金额|百分之|具体数")
+ASKS_FIGURE = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数")
 _ASKS_PERSON = re.compile(
     r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
-    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]|上市公司|名单"
+    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]|上市公司|名单|哪个(平台|软件|app|APP|网站|公司)(好|更|最)|哪个.{0,6}更(好|大|强|便宜|划算)"
 )
 # Practical details (materials, where to apply, contacts, deadlines) and the words a clause
 # must contain to answer them; policy texts rarely give these.
@@ -36,7 +36,7 @@ PROCEDURE = {
     re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
     re.compile(r"电话|热线"): ("电话", "热线", "12345"),
     re.compile(r"网址|邮箱|联系方式"): ("网址", "邮箱", "联系"),
-    re.compile(r"地址在|在哪办公|办公地点"): ("地址", "办公"),
+    re.compile(r"地址在|在哪(个区|里)?办公|办公地点"): ("地址", "办公地点", "办公场所"),  # not 办公厅
     re.compile(r"(什么|哪些)学历|学历(要求|条件)"): ("学历",),
     re.compile(r"(什么|哪些)(资格|资质)|(资格|资质)(要求|条件)"): ("资格", "资质"),
 }
@@ -127,6 +127,7 @@ def personal_case(question: str, names_region: bool = False) -> bool:
 _GREETING = re.compile(r"^\s*(你好|您好|hi|hello|嗨|在吗|在不在|有人吗|早上好|下午好|晚上好)[呀啊哈]?[!！。.～~？?\s]*$", re.I)
 # Requests to compose or translate: a writing job, not a question about the documents.
 _TASK = re.compile(r"^\s*(请|麻烦)?(你)?(帮我|给我|替我|为我)?(写|编|作|起草|撰写|生成|翻译|拟)(一|个|篇|首|份|段|封|下|成)")
+_TRANSLATE = re.compile(r"(英文|英语|日语|外语)(怎么说|怎么翻译|叫什么)")
 _THANKS = re.compile(r"^\s*(谢谢|多谢|感谢|谢了|好的谢谢|再见|拜拜)(你|您)?[啦了呀啊]?[!！。.～~\s]*$")
 
 
@@ -136,6 +137,6 @@ def small_talk(question: str) -> Literal["greeting", "thanks", "task"] | None:
         return "greeting"
     if _THANKS.match(question):
         return "thanks"
-    if _TASK.match(question):
+    if _TASK.match(question) or _TRANSLATE.search(question):
         return "task"
     return None

@@ -25,6 +25,11 @@ _ISSUED = "(发布|印发|发文|出台|签发|公布|下发)"
 _DATE = re.compile(rf"(哪一?天|哪一?年|何时|什么时候|几月几[日号]|几号|哪个月){_ISSUED}|{_ISSUED}(日期|时间|于何时)")
 
 
+def about_metadata(word: str) -> bool:
+    """Is the word part of how document facts are asked for (印发, 日期, 公开…)?"""
+    return any(word in w for words in _METADATA_FIELDS.values() for w in words) or bool(re.fullmatch(_ISSUED, word))
+
+
 def metadata_fields(question: str) -> list[str]:
     """The document facts a question asks for (文号 → doc_number, 哪天印发 → date…)."""
     fields = [name for name, words in _METADATA_FIELDS.items() if any(w in question for w in words)]

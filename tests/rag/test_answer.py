@@ -136,6 +136,11 @@ def test_more_metadata_questions(pipeline, question, answerable, expected):
         ("平台企业反垄断合规指南是哪一年发布的？", "没有规定这个具体数字"),
         ("天津滨海新区有哪些上市公司？", "不载明具体人员或企业"),
         ("网络主播需要办理什么许可证？", "没有写明申请条件"),
+        ("京东618活动什么时候开始？", "没有规定这个具体数字"),
+        ("我家孩子上网课用哪个平台好？", "不载明具体人员或企业"),
+        # 四（二） says 申请 of another matter and 申报高新技术企业 without a procedure
+        ("平台企业怎么申请高新技术企业认定？", "没有写明申请条件"),
+        ("天津市商务局在哪个区办公？", "没有写明申请条件"),  # 经营地址 of pharmacies is no office address
     ],
 )
 def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipeline, question, lead):
@@ -270,3 +275,14 @@ def test_a_difference_between_regions_is_a_comparison_not_a_definition(pipeline)
     answer = pipeline.ask("天津和重庆的平台经济政策有什么区别？")
     assert answer.answerable
     assert {c.clause.doc_id.split("-")[0] for c in answer.citations} >= {"tianjin", "chongqing"}
+
+
+def test_a_date_of_something_a_document_plans_is_not_the_documents_date(pipeline):
+    answer = pipeline.ask("重庆的平台经济专项政策什么时候出台？")
+    assert "落款日期" not in answer.answer and not answer.answerable
+    assert pipeline.ask("重庆平台经济实施意见是什么时候印发的？").answer.count("2020年2月12日") == 1
+
+
+def test_translation_requests_are_declined(pipeline):
+    answer = pipeline.ask("平台经济的英文怎么说？")
+    assert not answer.answerable and answer.citations == [] and "不做翻译" in answer.answer
