@@ -215,6 +215,7 @@ _NOT_GIVEN = {
     "person": ("已收录的政策文件只规定责任单位，不载明具体人员或企业的名称，无法回答。相关条款如下：", ""),
     "opinion": ("已收录的政策文件只作政策规定，不评价难易、好坏或值不值得，无法回答。相关条款如下：", ""),
     "definition": ("已收录的政策文件没有给出这个概念的定义或解释。提到它的条款如下：", ""),
+    "forecast": ("已收录的政策文件只规定现行措施，不预告今后的政策变化，无法回答。相关条款如下：", ""),
     "procedure": (
         "已收录的政策文件没有写明申请条件、办理材料、流程、地点、联系方式或时限等具体办事信息。最相关的条款如下：",
         "具体办理事项请咨询该条款的责任单位或当地政务服务热线。",
@@ -266,7 +267,7 @@ def _detail_given(
         return _procedure_given(question, clause, quote, action)
     if kind == "definition":
         return bool(re.search(r"是指|指的是|是一种|定义为", quote))
-    return False  # policy texts name units, never people or companies, and pass no judgements
+    return False  # policy texts name units, never people or companies; they pass no judgements, make no forecasts
 
 
 _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())

@@ -23,6 +23,8 @@ ASKS_FIGURE = re.compile(r"多少|几[个家项天年次只位点]|多久|多长
 _ASKS_PERSON = re.compile(
     r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
     r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]|上市公司|名单|哪个(平台|软件|app|APP|网站|公司)(好|更|最)|哪个.{0,6}更(好|大|强|便宜|划算)"
+    r"|哪个.{0,6}(便宜|划算|低|高)[吗呢]?[？?]?$|(吃|用|买|选|去)(什么|哪个|哪家).{0,4}好|(知名|龙头|头部|有名)的?(平台)?(企业|公司)有哪些|哪些(知名|有名)"
+    r"|(?<![由归])谁(最早|首先|第一个)?(提出|发明|创立|创办|开发|创造|设计)"
 )
 # Practical details (materials, where to apply, contacts, deadlines) and the words a clause
 # must contain to answer them; policy texts rarely give these.
@@ -50,18 +52,25 @@ WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了
 
 # A judgement (难不难, 值不值得, 好不好) that policy texts never pass.
 _ASKS_OPINION = re.compile(r"难不难|好不好[做干办]?|值不值得?|靠不靠谱|划不划算|划算吗|有没有前途|赚不赚钱|能不能赚钱|最赚钱")
+# What will happen: policy texts set today's measures and say nothing of next year's.
+_ASKS_FORECAST = re.compile(
+    r"(明年|今后|将来|未来|以后|下一步)[^？?。，,]{0,8}(会不会|还会|是否会|会)|会不会(出台|继续|取消|延长|延续|调整|废止)"
+)
 # What a term means, or how two notions differ: policy texts use their terms without defining them.
 ASKS_DEFINITION = re.compile(r"什么意思|的定义|的含义|指的是什么|是指什么|(有什么|有何|的)区别")
 
 
 def missing_detail(question: str, action: str | None) -> str | None:
-    """The kind of detail asked for that clauses may lack: person, opinion, definition, procedure or quantity."""
+    """The kind of detail asked for that clauses may lack: person, opinion, definition, forecast, procedure
+    or quantity."""
     if _ASKS_PERSON.search(question):
         return "person"
     if _ASKS_OPINION.search(question):
         return "opinion"
     if ASKS_DEFINITION.search(question):
         return "definition"
+    if _ASKS_FORECAST.search(question):
+        return "forecast"
     if action or ASKS_CONDITIONS.search(question) or any(pattern.search(question) for pattern in PROCEDURE):
         return "procedure"
     if ASKS_QUANTITY.search(question):

@@ -78,6 +78,7 @@ def test_wording_question_quotes_the_whole_clause(pipeline):
         "怎么在天津办理居住证？",  # the place between 怎么 and the errand is skipped
         "我想在重庆开一家奶茶店，要办哪些证？",
         "平台企业员工的加班费怎么计算？",  # 计算 occurs (云计算), 加班费 and 员工 never
+        "粤港澳大湾区对跨境电商有什么扶持？",
     ],
 )
 def test_declines_what_the_corpus_cannot_answer(pipeline, question):
@@ -137,6 +138,9 @@ def test_more_metadata_questions(pipeline, question, answerable, expected):
         ("天津滨海新区有哪些上市公司？", "不载明具体人员或企业"),
         ("网络主播需要办理什么许可证？", "没有写明申请条件"),
         ("京东618活动什么时候开始？", "没有规定这个具体数字"),
+        ("天津的“首违不罚”明年还会继续实行吗？", "不预告今后的政策变化"),
+        ("浙江有哪些知名的平台企业？", "不载明具体人员或企业"),
+        ("支付宝和微信哪个手续费低？", "不载明具体人员或企业"),
         ("我家孩子上网课用哪个平台好？", "不载明具体人员或企业"),
         # 四（二） says 申请 of another matter and 申报高新技术企业 without a procedure
         ("平台企业怎么申请高新技术企业认定？", "没有写明申请条件"),

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.asks import asked_action, personal_case, small_talk
+from rag.asks import asked_action, missing_detail, personal_case, small_talk
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,19 @@ def test_small_talk():
     assert small_talk("帮我写一份直播电商的商业计划书。") == "task"
     assert small_talk("请翻译成英文：促进平台经济发展") == "task"
     assert small_talk("浙江意见稿第12条写了什么？") is None
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("平台经济的概念是谁最早提出的？", "person"),
+        ("天津新型消费方案中的政策评估工作由谁牵头？", None),  # a department, which the texts name
+        ("明年会不会出台新的平台经济政策？", "forecast"),
+        ("浙江会不会通过淘宝这类购物平台发购物补贴券？", None),  # what the policy does
+        ("“首违不罚”是什么意思？", "definition"),
+        ("网约车驾驶员证考试难不难？", "opinion"),
+        ("到2025年天津要培育几家领军平台企业？", "quantity"),
+    ],
+)
+def test_missing_detail(question, kind):
+    assert missing_detail(question, None) == kind
