@@ -12,9 +12,9 @@ from datetime import date
 import numpy as np
 
 from .asks import (
+    ASKS_CONDITIONS,
     ASKS_FIGURE,
     ASKS_QUANTITY,
-    ASKS_CONDITIONS,
     ASKS_SUPPORT,
     PROCEDURE,
     STATES_CONDITIONS,
@@ -24,6 +24,7 @@ from .asks import (
     personal_case,
     small_talk,
 )
+from .expand import synonyms
 from .index import PolicyIndex
 from .intent import REGION_NAMES, Scope
 from .metadata import about_metadata, cn_date, metadata_answer, metadata_fields, overview
@@ -31,7 +32,6 @@ from .parse import department_spans
 from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
-from .expand import synonyms
 from .tokens import tokenize, word_sequence, words
 
 COVERED = "天津、重庆、浙江"

@@ -15,16 +15,24 @@ from .tokens import word_sequence
 ASKS_SUPPORT = re.compile(
     r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
 )
-# Questions after a figure or a person that policy texts may not give.
-ASKS_QUANTITY = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|税率|费率|金额|百分之|具体数")
-# The words of ASKS_QUANTITY that only ask; 税率 and 费率 name what is measured, which the clause
-# must name too: 退税率 is not given by a clause on 出口.
-ASKS_FIGURE = re.compile(r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数")
+# Questions after a figure (amounts, counts, dates) that policy texts may not give. ASKS_FIGURE
+# holds the words that only ask; 税率 and 费率 also name what is measured, which the clause must
+# name too: 退税率 is not given by a clause on 出口.
+_FIGURE_WORDS = r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数"
+ASKS_FIGURE = re.compile(_FIGURE_WORDS)
+ASKS_QUANTITY = re.compile(_FIGURE_WORDS + "|税率|费率")
+# People and companies, which policy texts never name: officials, inventors, recommendations,
+# lists of firms. 由谁牵头 / 归谁管 ask for a department and are not matched.
 _ASKS_PERSON = re.compile(
-    r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)|哪家公司|谁开发"
-    r"|哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]|上市公司|名单|哪个(平台|软件|app|APP|网站|公司)(好|更|最)|哪个.{0,6}更(好|大|强|便宜|划算)"
-    r"|哪个.{0,6}(便宜|划算|低|高)[吗呢]?[？?]?$|(吃|用|买|选|去)(什么|哪个|哪家).{0,4}好|(知名|龙头|头部|有名)的?(平台)?(企业|公司)有哪些|哪些(知名|有名)"
-    r"|(?<![由归])谁(最早|首先|第一个)?(提出|发明|创立|创办|开发|创造|设计)"
+    "|".join(
+        (
+            r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)",
+            r"哪家公司|(?<![由归])谁(最早|首先|第一个)?(提出|发明|创立|创办|开发|创造|设计)",
+            r"哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]|(吃|用|买|选|去)(什么|哪个|哪家).{0,4}好",
+            r"哪个(平台|软件|app|APP|网站|公司)(好|更|最)|哪个.{0,6}更(好|大|强|便宜|划算)|哪个.{0,6}(便宜|划算|低|高)[吗呢]?[？?]?$",
+            r"上市公司|名单|(知名|龙头|头部|有名)的?(平台)?(企业|公司)有哪些|哪些(知名|有名)",
+        )
+    )
 )
 # Practical details (materials, where to apply, contacts, deadlines) and the words a clause
 # must contain to answer them; policy texts rarely give these.
@@ -120,7 +128,7 @@ _MISHAP = re.compile(
 _REMEDY = re.compile(r"怎么办|怎么处理|去哪|到哪|找谁|找哪个|哪个部门|投诉|维权|报案|报警|举报|赔偿|索赔|要回|追回|拿回")
 _ASKER = re.compile(r"我|本人|自己|[丢偷盗骗坑封扣坏吃]了")
 # "…，浙江对网络消费维权有什么规定？": after the mishap, the policy itself is asked about.
-_ABOUT_POLICY = re.compile(r"政策|规定|政府|文件|机制|制度|措施|管不管|保障吗")
+_ABOUT_POLICY = re.compile(r"政策|规定|政府|文件|机制|制度|措施|管不管")
 
 
 def personal_case(question: str, names_region: bool = False) -> bool:
