@@ -21,6 +21,7 @@ from .asks import (
     WHOLE_TEXT,
     asked_action,
     missing_detail,
+    named_documents,
     personal_case,
     small_talk,
 )
@@ -115,6 +116,14 @@ def answer_question(
         )
         return Answer(question, text, False, [])
 
+    outside = _documents_outside(question, index)
+    if outside:
+        text = (
+            f"抱歉，已收录的政策文件不包括{'、'.join(f'《{t}》' for t in outside)}，也没有引用它，无法回答。"
+            f"目前收录的是{COVERED}的五份平台经济与新型消费政策文件。"
+        )
+        return Answer(question, text, False, [])
+
     talk = small_talk(question)
     if talk:
         return Answer(question, _SMALL_TALK[talk], False, [])
@@ -204,6 +213,19 @@ def answer_question(
     if notes:
         text += "\n\n" + "\n".join(notes)
     return Answer(question, text, answerable, citations)
+
+
+def _documents_outside(question: str, index: PolicyIndex) -> list[str]:
+    """Laws or documents the question names that the corpus neither holds nor cites (《电子商务法》);
+    《浙江省电子商务条例》, which the Zhejiang draft cites, is not one of them."""
+    known = "".join(d.meta.title + "".join(d.aliases) + d.meta.short_title for d in index.documents)
+    known = re.sub(r"\s+", "", known + "".join(c.text for c in index.clauses))
+    # 修订反不正当竞争条例 is known by its end: the corpus cites 《浙江省反不正当竞争条例》.
+    return [
+        title
+        for title in named_documents(question)
+        if not any(title[i:] in known for i in range(max(1, len(title) - 4)))
+    ]
 
 
 # What to say when the closest clause lacks the detail asked for: (lead line, closing line).

@@ -16,11 +16,11 @@ ASKS_SUPPORT = re.compile(
     r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
 )
 # Questions after a figure (amounts, counts, dates) that policy texts may not give. ASKS_FIGURE
-# holds the words that only ask; 税率 and 费率 also name what is measured, which the clause must
+# holds the words that only ask; 税率, 费率 and 奖励标准 also name what is measured, which the clause must
 # name too: 退税率 is not given by a clause on 出口.
-_FIGURE_WORDS = r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数"
+_FIGURE_WORDS = r"多少|几[个家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数|标准是(什么|多少)"
 ASKS_FIGURE = re.compile(_FIGURE_WORDS)
-ASKS_QUANTITY = re.compile(_FIGURE_WORDS + "|税率|费率")
+ASKS_QUANTITY = re.compile(_FIGURE_WORDS + "|税率|费率|(罚款|收费|补贴|奖励)标准")
 # People and companies, which policy texts never name: officials, inventors, recommendations,
 # lists of firms. 由谁牵头 / 归谁管 ask for a department and are not matched.
 _ASKS_PERSON = re.compile(
@@ -28,9 +28,10 @@ _ASKS_PERSON = re.compile(
         (
             r"(组长|副组长|负责人|局长|主任|市长|书记|联系人|领导)(是谁|叫什么)|谁(是|担任)(组长|负责人)",
             r"哪家公司|(?<![由归])谁(最早|首先|第一个)?(提出|发明|创立|创办|开发|创造|设计)",
-            r"哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款]|(吃|用|买|选|去)(什么|哪个|哪家).{0,4}好",
+            r"哪家最?(便宜|好|划算|靠谱|实惠)|推荐(几|一)?[家个只款本部]|(吃|用|买|选|去)(什么|哪个|哪家).{0,4}好",
             r"哪个(平台|软件|app|APP|网站|公司)(好|更|最)|哪个.{0,6}更(好|大|强|便宜|划算)|哪个.{0,6}(便宜|划算|低|高)[吗呢]?[？?]?$",
             r"上市公司|名单|(知名|龙头|头部|有名)的?(平台)?(企业|公司)有哪些|哪些(知名|有名)",
+            r"有哪些(大学|高校|学校|医院|银行|景点|酒店|商场|餐厅)",
         )
     )
 )
@@ -41,7 +42,10 @@ PROCEDURE = {
     re.compile(r"(申请|办理|申报)流程|流程是"): ("流程",),
     re.compile(r"(什么|哪些)手续|手续是"): ("手续",),
     re.compile(r"办理?(哪些|什么)(证|许可)|(哪些|什么)(证件|许可证|执照)|证件是"): ("证照", "许可证", "执照"),
-    re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站"): ("窗口", "网上办理", "网站", "网办"),
+    re.compile(r"(去|到|在)哪(里|儿|个网站|个窗口)?(申请|办理|申报|报名)|哪个网站|入口在哪|(申请|办理|申报|报名)入口"): (
+        "窗口", "网上办理", "网站", "网办", "入口",
+    ),
+    re.compile(r"哪些(街道|社区)|具体(位置|地址)|在哪条(街|路)"): ("街道", "社区", "路"),
     re.compile(r"怎么报名|如何报名|报名方式"): ("报名",),
     re.compile(r"截止(时间|日期)?|几号截止"): ("截止",),
     re.compile(r"电话|热线"): ("电话", "热线", "12345"),
@@ -54,12 +58,35 @@ PROCEDURE = {
 ASKS_CONDITIONS = re.compile(r"(满足|具备|符合)(哪些|什么)|(哪些|什么)(条件|指标|门槛)|(条件|门槛)是什么")
 STATES_CONDITIONS = re.compile(r"(?<!符合)(?<!具备)(?<!满足)(?<!有)条件|标准|指标|门槛")
 
+# Laws and regulations a question may name: 《电子商务法》, 个人信息保护法, 网络直播营销管理办法.
+_LAW = r"保护法|促进法|管理法|合同法|商务法|竞争法|垄断法|安全法|劳动法|税法|管理办法|条例"
+_NAMED_DOCUMENT = re.compile(rf"《([^》]{{2,40}})》|([\u4e00-\u9fff]{{2,12}}(?:{_LAW}))")
+_LEADING = frozenset("根据 按照 依据 依照 贯彻 落实 贯彻落实 全面落实 执行 全面 请问 关于 了解 查询 想问 违反 遵守 修订 修改 制定 出台".split())
+
+
+def named_documents(question: str) -> list[str]:
+    """Titles of laws, regulations and other documents the question names. An unbracketed title
+    loses the words before it (要全面落实浙江省电子商务条例 → 浙江省电子商务条例)."""
+    titles = []
+    for match in _NAMED_DOCUMENT.finditer(question):
+        if match.group(1):
+            titles.append(match.group(1))
+            continue
+        words = word_sequence(match.group(2))
+        while len(words) > 1 and (words[0] in _LEADING or len(words[0]) == 1):
+            words = words[1:]
+        titles.append("".join(words))
+    return titles
+
+
 # Officials asking for a clause's wording get its full text.
 WHOLE_TEXT = ("原文", "全文", "怎么写", "原话", "具体内容", "讲了什么", "说了什么", "写了什么", "内容是什么", "规定了什么", "具体规定", "完整")
 
 
 # A judgement (难不难, 值不值得, 好不好) that policy texts never pass.
-_ASKS_OPINION = re.compile(r"难不难|好不好[做干办]?|值不值得?|靠不靠谱|划不划算|划算吗|有没有前途|赚不赚钱|能不能赚钱|最赚钱")
+_ASKS_OPINION = re.compile(
+    r"难不难|好不好[做干办]?|值不值得?|靠不靠谱|划不划算|划算吗|有没有前途|赚不赚钱|能不能赚钱|最赚钱|得好吗|得怎么样"
+)
 # What will happen: policy texts set today's measures and say nothing of next year's.
 _ASKS_FORECAST = re.compile(
     r"(明年|今后|将来|未来|以后|下一步)[^？?。，,]{0,8}(会不会|还会|是否会|会)|会不会(出台|继续|取消|延长|延续|调整|废止)"

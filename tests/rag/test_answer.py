@@ -141,6 +141,12 @@ def test_more_metadata_questions(pipeline, question, answerable, expected):
         ("天津的“首违不罚”明年还会继续实行吗？", "不预告今后的政策变化"),
         ("浙江有哪些知名的平台企业？", "不载明具体人员或企业"),
         ("支付宝和微信哪个手续费低？", "不载明具体人员或企业"),
+        ("推荐几本关于平台经济的书。", "不载明具体人员或企业"),
+        ("天津有哪些大学？", "不载明具体人员或企业"),
+        ("浙江平台经济发展得好吗？", "不评价难易"),
+        ("浙江对平台企业的罚款标准是什么？", "没有规定这个具体数字"),
+        ("天津平台经济专项资金的申报入口在哪里？", "没有写明申请条件"),
+        ("天津生活性服务领域的直播产业园区具体在哪些街道？", "没有写明申请条件"),
         ("我家孩子上网课用哪个平台好？", "不载明具体人员或企业"),
         # 四（二） says 申请 of another matter and 申报高新技术企业 without a procedure
         ("平台企业怎么申请高新技术企业认定？", "没有写明申请条件"),
@@ -290,3 +296,13 @@ def test_a_date_of_something_a_document_plans_is_not_the_documents_date(pipeline
 def test_translation_requests_are_declined(pipeline):
     answer = pipeline.ask("平台经济的英文怎么说？")
     assert not answer.answerable and answer.citations == [] and "不做翻译" in answer.answer
+
+
+def test_laws_the_corpus_neither_holds_nor_cites_are_declined(pipeline):
+    answer = pipeline.ask("《电子商务法》规定平台要保存交易信息多长时间？")
+    assert not answer.answerable and answer.citations == [] and "不包括《电子商务法》" in answer.answer
+    answer = pipeline.ask("违反反垄断法会被罚多少钱？")
+    assert "不包括《反垄断法》" in answer.answer
+    # the Zhejiang draft cites this one
+    answer = pipeline.ask("浙江要全面落实浙江省电子商务条例吗？")
+    assert answer.answerable and answer.citations[0].clause.id == "zhejiang-platform-economy#二.三.20"

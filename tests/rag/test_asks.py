@@ -1,6 +1,6 @@
 import pytest
 
-from rag.asks import asked_action, missing_detail, personal_case, small_talk
+from rag.asks import asked_action, missing_detail, named_documents, personal_case, small_talk
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,10 @@ def test_small_talk():
 )
 def test_missing_detail(question, kind):
     assert missing_detail(question, None) == kind
+
+
+def test_named_documents():
+    assert named_documents("《电子商务法》规定平台要保存交易信息多长时间？") == ["电子商务法"]
+    assert named_documents("我想问个人信息保护法对APP有什么要求") == ["个人信息保护法"]
+    assert named_documents("违反反垄断法会被罚多少钱") == ["反垄断法"]
+    assert named_documents("依法依规办事的方法有哪些") == []
