@@ -218,12 +218,15 @@ def answer_question(
 def _documents_outside(question: str, index: PolicyIndex) -> list[str]:
     """Laws or documents the question names that the corpus neither holds nor cites (《电子商务法》);
     《浙江省电子商务条例》, which the Zhejiang draft cites, is not one of them."""
+    titles = named_documents(question)
+    if not titles:
+        return []
     known = "".join(d.meta.title + "".join(d.aliases) + d.meta.short_title for d in index.documents)
     known = re.sub(r"\s+", "", known + "".join(c.text for c in index.clauses))
     # 修订反不正当竞争条例 is known by its end: the corpus cites 《浙江省反不正当竞争条例》.
     return [
         title
-        for title in named_documents(question)
+        for title in titles
         if not any(title[i:] in known for i in range(max(1, len(title) - 4)))
     ]
 
