@@ -128,10 +128,11 @@ def answer_question(
     if talk:
         return Answer(question, _SMALL_TALK[talk], False, [])
 
+    evidence = evidence_words(retrieval, index, settings)
     fields = metadata_fields(question)
     filtered = len(retrieval.doc_ids) < len(index.documents)
     # 重庆的专项政策什么时候出台 asks about something the document plans, not about the document.
-    inside = [w for w in evidence_words(retrieval, index, settings) if not about_metadata(w)]
+    inside = [w for w in evidence if not about_metadata(w)]
     if fields and (scope.doc_ids or filtered) and not inside:
         answer = metadata_answer(question, fields, retrieval, index, today)
         if answer is not None:
@@ -151,7 +152,6 @@ def answer_question(
     if settings.require_support:
         # Rank only the clauses that hold an evidence word: a clause found by 满足…条件 alone gives way
         # to the one on 首违不罚.
-        evidence = evidence_words(retrieval, index, settings)
         kept = [hit for hit in retrieval.hits if hit.matched_by == "reference" or supported(hit.clause, evidence)]
         retrieval = replace(retrieval, hits=kept)
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
