@@ -260,17 +260,18 @@ def test_a_place_or_document_alone_gets_what_there_is_to_ask(pipeline):
     assert pipeline.ask("重庆实施意见四（七）").citations  # a clause number is a question
 
 
-def test_personal_cases_are_declined_without_a_citation(pipeline):
-    answer = pipeline.ask("我的网店被平台封了怎么办？")
+@pytest.mark.parametrize(
+    "question, reply",
+    [
+        ("我的网店被平台封了怎么办？", "个案"),  # a personal case
+        ("写一首赞美外卖骑手的诗。", "不代写"),  # a writing request: no search
+        ("平台经济的英文怎么说？", "不做翻译"),
+    ],
+)
+def test_fixed_replies_cite_nothing(pipeline, question, reply):
+    answer = pipeline.ask(question)
     assert not answer.answerable and answer.citations == []
-    assert "个案" in answer.answer
-
-
-
-def test_requests_to_compose_are_declined_without_a_search(pipeline):
-    answer = pipeline.ask("写一首赞美外卖骑手的诗。")
-    assert not answer.answerable and answer.citations == []
-    assert "不代写" in answer.answer
+    assert reply in answer.answer
 
 
 def test_clauses_found_only_by_the_questions_frame_give_way(pipeline):
@@ -291,11 +292,6 @@ def test_a_date_of_something_a_document_plans_is_not_the_documents_date(pipeline
     answer = pipeline.ask("重庆的平台经济专项政策什么时候出台？")
     assert "落款日期" not in answer.answer and not answer.answerable
     assert pipeline.ask("重庆平台经济实施意见是什么时候印发的？").answer.count("2020年2月12日") == 1
-
-
-def test_translation_requests_are_declined(pipeline):
-    answer = pipeline.ask("平台经济的英文怎么说？")
-    assert not answer.answerable and answer.citations == [] and "不做翻译" in answer.answer
 
 
 def test_laws_the_corpus_neither_holds_nor_cites_are_declined(pipeline):
