@@ -30,6 +30,8 @@ from rag.tokens import plain_jieba, tokenize
 EVAL_DIR = Path(__file__).resolve().parent
 ROOT = EVAL_DIR.parent
 QUESTIONS = EVAL_DIR / "questions.jsonl"
+# Real people's questions, labelled against the corpus; read in place (research-only sources, not copied).
+REALQ = Path(os.environ.get("POLICYQA_REALQ", ROOT.parent / "shared" / "realq" / "questions.jsonl"))
 README = EVAL_DIR / "README.md"
 RESULTS = EVAL_DIR / "results"
 CATEGORIES = [
@@ -49,11 +51,43 @@ class Question:
     facts: list[str]
     split: str
     user: str
+    source: str = "own"
+    snippets: list[list[str]] = field(default_factory=list)  # realq gold: verbatim snippets, not clause ids
 
 
 def load_questions(path: Path = QUESTIONS, split: str = "all") -> list[Question]:
     rows = [Question(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [q for q in rows if split == "all" or q.split == split]
+
+
+def load_realq(split: str, path: Path = REALQ) -> list[Question]:
+    """Real questions of one split (category "realq"); their gold is snippets, mapped to clauses by `gold_from_snippets`."""
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if split != "all" and row["split"] != split:
+            continue
+        source = "web pages" if row["source"].startswith("http") else re.split(r"[:@ ]", row["source"], maxsplit=1)[0]
+        out.append(
+            Question(row["id"], row["q"], "realq", row["answerable"], [], [], row["split"], "visitor", source, row.get("gold", []))
+        )
+    return out
+
+
+def gold_from_snippets(questions: list[Question], pipeline: Pipeline) -> list[Question]:
+    """Snippet groups become clause-id groups: the clauses whose text holds the snippet (whitespace ignored)."""
+    texts = {c.id: _squash(c.text) for c in pipeline.index.clauses}
+    out = []
+    for q in questions:
+        if q.snippets:
+            gold = [[cid for cid, text in texts.items() if any(_squash(s) in text for s in group)] for group in q.snippets]
+            q = replace(q, gold=[g for g in gold if g])
+        out.append(q)
+    return out
 
 
 # ---- ranking metrics ---------------------------------------------------------------------
@@ -167,6 +201,8 @@ class Row:
     cited: list[str] = field(default_factory=list)
     cited_relevant: int = 0  # citations that are gold clauses (questions with gold only)
     missing_facts: list[str] = field(default_factory=list)
+    source: str = "own"
+    reason: str = ""
 
 
 def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, corpus_dir: Path) -> list[Row]:
@@ -181,11 +217,12 @@ def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, cor
     pipeline.ask("预热 warm-up")  # first call pays one-off costs (jieba, torch kernels)
     rows = []
     for q in questions:
-        row = Row(q.id, q.category, q.answerable, groups=len(q.gold))
+        row = Row(q.id, q.category, q.answerable, groups=len(q.gold), source=q.source)
         started = time.perf_counter()
         retrieval, answer = pipeline.run(q.question, top_k=10, today=date.today())
         row.latency_ms = (time.perf_counter() - started) * 1000
         row.declined = not answer.answerable
+        row.reason = getattr(answer, "reason", "")
         row.cited = [c.clause.id for c in answer.citations]
         row.citations = citation_checks(answer, sources)
         if q.answerable and q.facts:
@@ -224,7 +261,10 @@ def answer_metrics(rows: list[Row]) -> dict[str, float | None]:
     quotes = sum(r.citations[3] for r in rows)
     latencies = sorted(r.latency_ms for r in rows)
     with_gold = [r for r in rows if r.groups and not r.declined]
+    # Answered an answerable question without citing any of its gold clauses.
+    confidently_wrong = sum(r.answerable and not r.declined and r.groups and not r.cited_relevant for r in rows)
     return {
+        "confidently_wrong": _share(confidently_wrong, len(answerable)),
         "citation_precision": _share(sum(r.cited_relevant for r in with_gold), sum(len(r.cited) for r in with_gold)),
         "declined_when_should": _share(sum(r.declined for r in unanswerable), len(unanswerable)),
         "wrongly_declined": _share(sum(r.declined for r in answerable), len(answerable)),
@@ -261,6 +301,7 @@ def render(rows: list[Row], split: str, systems: list[str]) -> str:
         "|---|---|",
         f"| unanswerable declined | {_fmt(a['declined_when_should'], True)} |",
         f"| answerable wrongly declined | {_fmt(a['wrongly_declined'], True)} |",
+        f"| answerable but confidently wrong (answered, no gold clause cited) | {_fmt(a['confidently_wrong'], True)} |",
         f"| facts present | {_fmt(a['facts'], True)} |",
         f"| citations that are gold clauses (precision) | {_fmt(a['citation_precision'], True)} |",
         f"| citations verbatim in source | {_fmt(a['citation_verbatim'], True)} |",
@@ -284,6 +325,48 @@ def render(rows: list[Row], split: str, systems: list[str]) -> str:
             f"{_fmt(m and m['MRR@10'])} | {_fmt(declined, True)} | {_fmt(a['facts'], True)} |"
         )
     return "\n".join(lines)
+
+
+def render_realq(rows: list[Row], split: str) -> str:
+    """Real people's questions: declined as they should be, per source, and why."""
+    if not rows:
+        return f"Real questions: `{REALQ}` not found, not measured."
+    a = answer_metrics(rows)
+    unanswerable = [r for r in rows if not r.answerable]
+    answered = [r for r in unanswerable if not r.declined]
+    lines = [
+        f"Real questions (`../shared/realq`, split `{split}`): {len(rows)} questions "
+        f"({len(rows) - len(unanswerable)} answerable).",
+        "",
+        "| realq | value |",
+        "|---|---|",
+        f"| unanswerable declined | {_fmt(a['declined_when_should'], True)} ({len(unanswerable) - len(answered)}/{len(unanswerable)}) |",
+        f"| unanswerable answered with citations | {sum(bool(r.cited) for r in answered)} |",
+        f"| answerable wrongly declined | {_fmt(a['wrongly_declined'], True)} |",
+        f"| answerable but confidently wrong | {_fmt(a['confidently_wrong'], True)} |",
+        f"| citations verbatim / quotes verbatim | {_fmt(a['citation_verbatim'], True)} / {_fmt(a['quote_verbatim'], True)} |",
+        f"| latency p50 / p95 (ms, in-process) | {a['p50_ms']:.1f} / {a['p95_ms']:.1f} |",
+        "",
+        "| source | n | declined when it should | answered |",
+        "|---|---|---|---|",
+    ]
+    for source in sorted({r.source for r in rows}):
+        subset = [r for r in rows if r.source == source]
+        bad = [r for r in subset if not r.answerable]
+        lines.append(
+            f"| {source} | {len(subset)} | {_fmt(_share(sum(r.declined for r in bad), len(bad)), True)} | "
+            f"{sum(not r.declined for r in subset)} |"
+        )
+    reasons = statistics_counts(r.reason or "—" for r in rows)
+    lines += ["", "Reasons given: " + ", ".join(f"{k} {v}" for k, v in reasons)]
+    return "\n".join(lines)
+
+
+def statistics_counts(values) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
 def misses(rows: list[Row]) -> list[str]:
@@ -358,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     from rag.pipeline import open_index
 
     parser = argparse.ArgumentParser(prog="policyqa eval", description=__doc__)
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="test")
+    parser.add_argument("--split", choices=["dev", "test", "fresh", "all"], default="test")
+    parser.add_argument("--no-realq", action="store_true", help="skip the real questions of ../shared/realq")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only; leave README and results alone")
     parser.add_argument("--show-misses", action="store_true")
@@ -376,9 +460,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = evaluate(pipeline, questions, baselines=not args.no_baselines, corpus_dir=corpus_dir)
     systems = ["PolicyQA", "BM25 alone", "dense alone", "LangChain 500/50 + FAISS"]
     table = render(rows, args.split, systems)
+    real_rows: list[Row] = []
+    if not args.no_realq and args.split != "fresh":
+        real = gold_from_snippets(load_realq(args.split), pipeline)
+        real_rows = evaluate(pipeline, real, baselines=False, corpus_dir=corpus_dir)
+        table += "\n\n" + render_realq(real_rows, args.split)
     print(table)
     if args.show_misses:
-        print("\nMisses:\n" + "\n".join(misses(rows)))
+        print("\nMisses:\n" + "\n".join(misses(rows + real_rows)))
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
         payload = {
@@ -389,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             "answers": answer_metrics(rows),
             "misses": misses(rows),
             "rows": [r.__dict__ for r in rows],
+            "realq": {"answers": answer_metrics(real_rows) if real_rows else None, "misses": misses(real_rows)},
         }
         out = RESULTS / f"{args.split}.json"
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
