@@ -66,7 +66,7 @@ def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
             logger.exception("ask/stream failed")
             yield _sse("error", {"message": "Internal error", "message_zh": "服务内部错误，请稍后再试"})
             return
-        yield _sse("citations", {k: payload[k] for k in ("question", "answerable", "citations")})
+        yield _sse("citations", {k: payload[k] for k in ("question", "answerable", "reason", "citations")})
         for piece in _pieces(payload["answer"]):
             yield _sse("delta", {"text": piece})
         yield _sse("done", payload)

@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from rag.records import Reason
+
 MAX_QUESTION_CHARS = 500
 Region = Literal["天津", "重庆", "浙江"]
 
@@ -67,6 +69,7 @@ class AskResponse(BaseModel):
     question: str
     answer: str
     answerable: bool
+    reason: Reason = Field(description="why it was answered or declined: answered, not_in_documents, personal_case, …")
     citations: list[CitationOut]
 
 

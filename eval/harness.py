@@ -13,6 +13,7 @@ import os
 import re
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -198,6 +199,7 @@ class Row:
     facts_ok: bool | None = None
     citations: tuple[int, int, int, int] = (0, 0, 0, 0)
     latency_ms: float = 0.0
+    judge_ms: float = 0.0  # the judge alone, timed again on the same retrieval
     cited: list[str] = field(default_factory=list)
     cited_relevant: int = 0  # citations that are gold clauses (questions with gold only)
     missing_facts: list[str] = field(default_factory=list)
@@ -222,7 +224,10 @@ def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, cor
         retrieval, answer = pipeline.run(q.question, top_k=10, today=date.today())
         row.latency_ms = (time.perf_counter() - started) * 1000
         row.declined = not answer.answerable
-        row.reason = getattr(answer, "reason", "")
+        row.reason = answer.reason
+        started = time.perf_counter()
+        pipeline.judge.judge(q.question, retrieval)
+        row.judge_ms = (time.perf_counter() - started) * 1000
         row.cited = [c.clause.id for c in answer.citations]
         row.citations = citation_checks(answer, sources)
         if q.answerable and q.facts:
@@ -260,6 +265,7 @@ def answer_metrics(rows: list[Row]) -> dict[str, float | None]:
     quotes_ok = sum(r.citations[2] for r in rows)
     quotes = sum(r.citations[3] for r in rows)
     latencies = sorted(r.latency_ms for r in rows)
+    judge = sorted(r.judge_ms for r in rows)
     with_gold = [r for r in rows if r.groups and not r.declined]
     # Answered an answerable question without citing any of its gold clauses.
     confidently_wrong = sum(r.answerable and not r.declined and r.groups and not r.cited_relevant for r in rows)
@@ -273,6 +279,8 @@ def answer_metrics(rows: list[Row]) -> dict[str, float | None]:
         "quote_verbatim": _share(quotes_ok, quotes),
         "p50_ms": statistics.median(latencies) if latencies else None,
         "p95_ms": latencies[max(0, int(round(0.95 * len(latencies))) - 1)] if latencies else None,
+        "judge_p50_ms": statistics.median(judge) if judge else None,
+        "judge_p95_ms": judge[max(0, int(round(0.95 * len(judge))) - 1)] if judge else None,
     }
 
 
@@ -307,6 +315,7 @@ def render(rows: list[Row], split: str, systems: list[str]) -> str:
         f"| citations verbatim in source | {_fmt(a['citation_verbatim'], True)} |",
         f"| 「」 quotes verbatim in cited clause | {_fmt(a['quote_verbatim'], True)} |",
         f"| latency p50 / p95 (ms, in-process) | {a['p50_ms']:.1f} / {a['p95_ms']:.1f} |",
+        f"| of which the judge, p50 / p95 (ms) | {a['judge_p50_ms']:.2f} / {a['judge_p95_ms']:.2f} |",
         "",
         "Per category (PolicyQA; R@5 and MRR@10 over questions with gold clauses):",
         "",
@@ -357,16 +366,9 @@ def render_realq(rows: list[Row], split: str) -> str:
             f"| {source} | {len(subset)} | {_fmt(_share(sum(r.declined for r in bad), len(bad)), True)} | "
             f"{sum(not r.declined for r in subset)} |"
         )
-    reasons = statistics_counts(r.reason or "—" for r in rows)
+    reasons = Counter(r.reason for r in rows).most_common()
     lines += ["", "Reasons given: " + ", ".join(f"{k} {v}" for k, v in reasons)]
     return "\n".join(lines)
-
-
-def statistics_counts(values) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
 def misses(rows: list[Row]) -> list[str]:
@@ -403,7 +405,7 @@ LEVERS: dict[str, tuple[RetrievalSettings, AnswerSettings]] = {
     "rank fusion (RRF 1:2) instead of linear": (RetrievalSettings(fusion="rrf"), AnswerSettings()),
     "− figure/person/procedure abstention": (RetrievalSettings(), AnswerSettings(detail_rules=False)),
     "− how-to action check": (RetrievalSettings(), AnswerSettings(action_rule=False)),
-    "− personal-case check": (RetrievalSettings(), AnswerSettings(case_rule=False)),
+    "− answerability judge (rag/judge.py)": (RetrievalSettings(), AnswerSettings(use_judge=False)),
     "− question-word support for citations": (RetrievalSettings(), AnswerSettings(require_support=False)),
     "− keyword check on extra citations": (RetrievalSettings(), AnswerSettings(keyword_ratio=0.0, relative_floor=0.04)),
 }

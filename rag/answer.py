@@ -22,41 +22,69 @@ from .asks import (
     asked_action,
     missing_detail,
     named_documents,
-    personal_case,
     small_talk,
 )
+from .judge import Judgement, other_language
 from .expand import synonyms
 from .index import PolicyIndex
 from .intent import REGION_NAMES, Scope
 from .metadata import about_metadata, cn_date, metadata_answer, metadata_fields, overview
 from .parse import department_spans
-from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
+from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit, Reason
 from .retrieve import Retrieval
 from .sentences import split_sentences
 from .tokens import tokenize, word_sequence, words
 
-COVERED = "天津、重庆、浙江"
-NO_ANSWER = (
-    "抱歉，在已收录的政策文件中没有找到能回答这个问题的条款。"
-    f"目前收录的是{COVERED}的五份平台经济与新型消费政策文件；可以换个说法，或指明地区、文件后再问。"
-)
+def covered(index: PolicyIndex) -> str:
+    """What the corpus holds, from the documents loaded: "天津、重庆、浙江的5份政策文件"."""
+    regions = "、".join(dict.fromkeys(d.meta.region for d in index.documents if d.meta.region))
+    return f"{regions}的{len(index.documents)}份政策文件" if regions else f"{len(index.documents)}份政策文件"
 
 
-PERSONAL_CASE = (
-    "抱歉，这是具体个案或纠纷。已收录的政策文件只规定政策方向和部门职责，不处理个案，无法据此回答。"
-    "如需帮助，可联系当地政务服务热线或相关主管部门。"
-)
-GREETING = (
-    "您好！我是政策问答助手，回答天津、重庆、浙江五份平台经济与新型消费政策文件的问题，"
-    "每个回答都引用条款原文并标明出处。可以这样问：“灵活就业人员的社会保险费可以缓缴吗？”"
-    "“浙江意见稿第12条”“重庆实施意见的文号是什么？”"
-)
+def example_question(index: PolicyIndex) -> str:
+    """A question the corpus answers, from the first clause with a heading: "《文件》对…有什么规定？"."""
+    for document in index.documents:
+        clause = next((c for c in document.clauses if c.heading and c.path and len(c.path) > 1), None)
+        if clause is not None:
+            return f"《{document.meta.short_title}》对{clause.heading.rstrip('。')}有什么规定？"
+    return "某项政策的具体规定是什么？"
+
+
+def decline_text(reason: Reason, index: PolicyIndex) -> str:
+    """What a decline says: why, and what the corpus does cover (from the loaded documents)."""
+    holds = covered(index)
+    if reason == "personal_case":
+        return (
+            "抱歉，这是具体的个人情况或纠纷。政策文件只规定政策方向和部门职责，不对个案作出认定，无法据此回答。"
+            "个案请向相关主管部门反映，或拨打12345政务服务便民热线咨询。"
+        )
+    if reason == "other_language":
+        return (
+            f"抱歉，本服务只用中文回答已收录政策文件（{holds}）的问题。"
+            f"可以这样问：“{example_question(index)}”\n"
+            "This service answers questions, in Chinese, about the Chinese policy documents it holds; "
+            f"for example: “{example_question(index)}”"
+        )
+    if reason == "small_talk":
+        return greeting(index)
+    return (
+        "抱歉，在已收录的政策文件中没有找到能回答这个问题的条款。"
+        f"目前收录的是{holds}；可以换个说法，或指明地区、文件后再问。"
+    )
+
+
+def greeting(index: PolicyIndex) -> str:
+    return (
+        f"您好！我是政策问答助手，回答已收录的{covered(index)}的问题，每个回答都引用条款原文并标明出处。"
+        f"可以这样问：“{example_question(index)}”"
+    )
+
+
 THANKS = "不客气！还有其他政策问题，欢迎继续提问。"
 TASK = (
     "抱歉，我只根据已收录的政策文件回答问题并引用条款原文，不代写文章、诗歌或计划书，也不做翻译。"
-    "可以问我某项政策的具体规定，例如“天津对跨境电商有哪些支持？”"
+    "可以问我某项政策的具体规定。"
 )
-_SMALL_TALK = {"greeting": GREETING, "thanks": THANKS, "task": TASK}
 
 
 @dataclass
@@ -76,7 +104,7 @@ class AnswerSettings:
     compare_whole_chars: int = 320  # … which quote clauses up to this length whole
     detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
     action_rule: bool = True  # … including "怎么补办/去哪投诉" when the clause never names that action
-    case_rule: bool = True  # … and a mishap of the asker's own (快递丢了怎么办), which no policy text settles
+    use_judge: bool = True  # decline when the judge finds that the clauses do not answer (rag/judge.py)
     # Cite a clause found by search only if it contains one of the question's own words (or a synonym's
     # policy term) that the corpus uses but not everywhere: 骑手 + 投诉 is not answered by a 投诉 clause alone.
     require_support: bool = True
@@ -105,28 +133,32 @@ def answer_question(
     index: PolicyIndex,
     today: date,
     settings: AnswerSettings | None = None,
+    judgement: Judgement | None = None,
 ) -> Answer:
+    """Compose the answer; `judgement` (rag/judge.py) decides whether the clauses answer at all."""
     settings = settings or AnswerSettings()
     scope = retrieval.scope
+    decline = lambda reason, text=None: Answer(question, text or decline_text(reason, index), False, [], reason)  # noqa: E731
+    talk = small_talk(question)
+    if talk:
+        return decline("small_talk", {"greeting": greeting(index), "thanks": THANKS, "task": TASK}[talk])
+    if other_language(question):
+        return decline("other_language")
     if scope.foreign_only:
         places = "、".join(scope.foreign)
-        text = (
-            f"抱歉，已收录的政策文件只涉及{COVERED}，没有{places}的政策，无法回答这个问题。"
-            "请查阅当地政府门户网站，或改问已收录地区的政策。"
+        return decline(
+            "region_not_covered",
+            f"抱歉，已收录的政策文件只涉及{covered(index)}，没有{places}的政策，无法回答这个问题。"
+            "请查阅当地政府门户网站，或改问已收录地区的政策。",
         )
-        return Answer(question, text, False, [])
 
     outside = _documents_outside(question, index)
     if outside:
-        text = (
+        return decline(
+            "document_not_held",
             f"抱歉，已收录的政策文件不包括{'、'.join(f'《{t}》' for t in outside)}，也没有引用它，无法回答。"
-            f"目前收录的是{COVERED}的五份平台经济与新型消费政策文件。"
+            f"目前收录的是{covered(index)}。",
         )
-        return Answer(question, text, False, [])
-
-    talk = small_talk(question)
-    if talk:
-        return Answer(question, _SMALL_TALK[talk], False, [])
 
     evidence = evidence_words(retrieval, index, settings)
     fields = metadata_fields(question)
@@ -141,13 +173,13 @@ def answer_question(
     if retrieval.unresolved_reference:
         titles = "、".join(f"《{index.meta(d).short_title}》" for d in sorted(scope.doc_ids & retrieval.doc_ids))
         text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
-        return Answer(question, text, False, [])
+        return decline("unknown_reference", text)
 
-    if settings.detail_rules and settings.case_rule and personal_case(question, bool(scope.regions or scope.doc_ids)):
-        return Answer(question, PERSONAL_CASE, False, [])
     referenced = any(hit.matched_by == "reference" for hit in retrieval.hits)
     if not referenced and not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
         return overview(question, retrieval, index, today)
+    if settings.use_judge and judgement is not None and not referenced and not judgement.answerable:
+        return decline(judgement.reason)
 
     if settings.require_support:
         # Rank only the clauses that hold an evidence word: a clause found by 满足…条件 alone gives way
@@ -156,7 +188,7 @@ def answer_question(
         retrieval = replace(retrieval, hits=kept)
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if not cited:
-        return Answer(question, NO_ANSWER, False, [])
+        return decline("not_in_documents")
 
     known = lambda word: index.bm25.document_share(word) > 0  # noqa: E731
     action = asked_action(question, known) if settings.detail_rules and settings.action_rule else None
@@ -184,7 +216,7 @@ def answer_question(
         given = giving is not None
         if not given and not topic and _unknown_words(retrieval, index):
             # 电动车上牌需要什么手续: the corpus never names the topic, so no clause is "closest"
-            return Answer(question, NO_ANSWER, False, [])
+            return decline("not_in_documents")
         cited = [giving or cited[0]]
     citations: list[Citation] = []
     statements: list[str] = []
@@ -208,11 +240,11 @@ def answer_question(
         answerable = False
     notes = _status_notes(citations, metas, today)
     if scope.foreign:
-        notes.append(f"说明：已收录文件不涉及{'、'.join(scope.foreign)}，以上仅为{COVERED}相关文件的规定。")
+        notes.append(f"说明：已收录文件不涉及{'、'.join(scope.foreign)}，以上仅为{covered(index)}中的规定。")
     text = "\n".join([lead, *statements, *([tail] if tail else [])])
     if notes:
         text += "\n\n" + "\n".join(notes)
-    return Answer(question, text, answerable, citations)
+    return Answer(question, text, answerable, citations, "answered" if answerable else "detail_not_given")
 
 
 def _documents_outside(question: str, index: PolicyIndex) -> list[str]:

@@ -87,6 +87,24 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_judge(args: argparse.Namespace) -> int:
+    from .embed import Embedder
+    from .judge import MODEL_FILE, save_model
+    from .judge_train import train
+    from .pipeline import open_index
+    from .retrieve import Retriever
+
+    embedder = Embedder(args.model)
+    index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
+    eval_path = Path(args.eval_questions) if args.eval_questions else None
+    model, report = train(Retriever(index, embedder), Path(args.train), eval_path, seed=args.seed)
+    out = Path(args.out)
+    save_model(model, out)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    print(f"wrote {out}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -127,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clauses", help="every parsed clause")
     p.add_argument("--jsonl", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_clauses)
+
+    p = sub.add_parser("train-judge", help="train the answerability judge from labelled questions (fixed seed)")
+    p.add_argument("--train", default=str(ROOT / "rag" / "data" / "judge_train.jsonl"))
+    p.add_argument("--eval-questions", default=str(ROOT / "eval" / "questions.jsonl"), help="its dev split is used")
+    p.add_argument("--out", default=str(ROOT / "rag" / "data" / "judge.json"))
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_train_judge)
 
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default=_env("HOST", "127.0.0.1"))

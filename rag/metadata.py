@@ -100,7 +100,7 @@ def metadata_answer(
                     text += "。"
                 lines.append(text)
     answerable = unknown < len(lines)
-    return Answer(question, "\n".join(lines), answerable, citations)
+    return Answer(question, "\n".join(lines), answerable, citations, "metadata" if answerable else "detail_not_given")
 
 
 def overview(question: str, retrieval: Retrieval, index: PolicyIndex, today: date) -> Answer:
@@ -113,4 +113,4 @@ def overview(question: str, retrieval: Retrieval, index: PolicyIndex, today: dat
         outline = "、".join(parts[:8]) + ("等" if len(parts) > 8 else "")
         lines.append(f"{n}. 《{meta.short_title}》（{meta.title}），{meta.validity(today.isoformat())}；主要内容：{outline}。")
     lines.append("请说明想了解的具体内容，例如支持政策、责任部门、目标数字，或某一条款（如“二（三）”）。")
-    return Answer(question, "\n".join(lines), False, [])
+    return Answer(question, "\n".join(lines), False, [], "overview")

@@ -9,6 +9,7 @@ from .answer import AnswerSettings, answer_question
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument
 from .index import PolicyIndex, build_index, load_index
+from .judge import Judge, JudgeModel
 from .records import Answer, Hit, SearchMode
 from .retrieve import Retrieval, RetrievalSettings, Retriever
 
@@ -22,11 +23,13 @@ class Pipeline:
         embedder: Embedder,
         retrieval: RetrievalSettings | None = None,
         answering: AnswerSettings | None = None,
+        judge_model: JudgeModel | None = None,
     ):
         self.index = index
         self.embedder = embedder
         self.retriever = Retriever(index, embedder, retrieval)
         self.answering = answering or AnswerSettings()
+        self.judge = Judge(index, judge_model)
 
     def ask(self, question: str, **options) -> Answer:
         """The answer alone; options as for run()."""
@@ -43,7 +46,9 @@ class Pipeline:
         """The ranked clauses and the answer composed from them (what /api/ask does)."""
         self.check_document(doc_id)
         retrieval = self.retriever.retrieve(question, k=top_k, region=region, doc_id=doc_id)
-        return retrieval, answer_question(question, retrieval, self.index, today or date.today(), self.answering)
+        judgement = self.judge.judge(question, retrieval)
+        answer = answer_question(question, retrieval, self.index, today or date.today(), self.answering, judgement)
+        return retrieval, answer
 
     def check_document(self, doc_id: str | None) -> None:
         if doc_id is not None and self.index.document(doc_id) is None:

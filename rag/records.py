@@ -7,6 +7,20 @@ from typing import Literal
 DocStatus = Literal["征求意见稿", "正式"]
 Validity = Literal["现行", "已废止", "征求意见稿"]
 SearchMode = Literal["hybrid", "dense", "bm25"]
+# Why an answer was given or declined: a short stable code for the widget, the logs and the evaluation.
+Reason = Literal[
+    "answered",
+    "overview",  # a place or document named alone: what is there to ask about
+    "metadata",  # 文号, dates, validity from the documents' metadata
+    "not_in_documents",
+    "region_not_covered",
+    "document_not_held",
+    "unknown_reference",
+    "personal_case",
+    "detail_not_given",
+    "small_talk",
+    "other_language",
+]
 
 
 @dataclass(frozen=True)
@@ -89,3 +103,4 @@ class Answer:
     answer: str
     answerable: bool
     citations: list[Citation] = field(default_factory=list)
+    reason: Reason = "answered"

@@ -44,6 +44,7 @@ def answer_payload(answer: Answer, index: PolicyIndex) -> dict:
         "question": answer.question,
         "answer": answer.answer,
         "answerable": answer.answerable,
+        "reason": answer.reason,
         "citations": [citation_payload(c, index) for c in answer.citations],
     }
 

@@ -1,0 +1,199 @@
+"""Judge: do the retrieved clauses answer the question?
+
+Two small models learned from labelled questions, stored as plain JSON (`rag/data/judge.json`) and
+reproduced by `policyqa train-judge` (rag/judge_train.py):
+
+- the question's **kind** (a policy question, a personal case or dispute, a consumer complaint, an
+  everyday service question, small talk, another language) from its sentence embedding: a
+  multinomial logistic regression. It knows nothing of the corpus, so it carries over to documents
+  added later.
+- whether the **best clauses answer it**: a logistic regression over corpus-independent signals
+  (cosines, how much of the question's weight the clauses cover, length).
+
+A question is declined when it is unlikely to be a policy question at all (a case, a complaint,
+small talk), or when the clauses are unlikely to answer it. Both thresholds are calibrated on
+held-out folds of the training questions.
+
+No word list and no region or document is written here: what the corpus holds comes from the index.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from .index import PolicyIndex
+from .records import Reason
+from .retrieve import Retrieval
+from .tokens import tokenize
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["policy", "case", "complaint", "service", "chat", "foreign"]
+KINDS: tuple[Kind, ...] = ("policy", "case", "complaint", "service", "chat", "foreign")
+MODEL_FILE = "judge.json"
+# Signals the answer model weighs, in this order (the training command writes their weights).
+SIGNALS = (
+    "content_dense",  # best cosine of the question (place and document names removed) with any window
+    "top_dense",  # cosine of the best-ranked clause
+    "coverage_top",  # share of the question's term weight found in the best clause
+    "coverage_top3",  # … in the best three clauses together
+    "known_share",  # share of the question's term weight in words the corpus uses at all
+    "log_length",
+)
+
+
+@dataclass
+class Judgement:
+    answerable: bool
+    reason: Reason
+    probability: float  # that the best clauses answer the question
+    kind: Kind
+    kind_probability: float
+    signals: dict[str, float]
+
+
+@dataclass
+class JudgeModel:
+    kind_weights: np.ndarray  # (len(KINDS), dim + 2)
+    kind_bias: np.ndarray
+    answer_weights: np.ndarray  # (len(SIGNALS),)
+    answer_bias: float
+    answer_mean: np.ndarray  # standardisation of the signals
+    answer_scale: np.ndarray
+    threshold: float  # decline below this probability that the clauses answer
+    kind_threshold: float  # decline at or above this probability that it is no policy question
+    info: dict
+
+    def kind_probabilities(self, vector: np.ndarray, question: str) -> np.ndarray:
+        logits = self.kind_weights @ kind_features(vector, question) + self.kind_bias
+        logits = np.exp(logits - logits.max())
+        return logits / logits.sum()
+
+    def answer_probability(self, signals: dict[str, float]) -> float:
+        x = (np.array([signals[name] for name in SIGNALS]) - self.answer_mean) / self.answer_scale
+        return float(1 / (1 + math.exp(-(float(self.answer_weights @ x) + self.answer_bias))))
+
+    def to_dict(self) -> dict:
+        return {
+            "kinds": list(KINDS),
+            "signals": list(SIGNALS),
+            "kind_weights": self.kind_weights.round(6).tolist(),
+            "kind_bias": self.kind_bias.round(6).tolist(),
+            "answer_weights": self.answer_weights.round(6).tolist(),
+            "answer_bias": round(self.answer_bias, 6),
+            "answer_mean": self.answer_mean.round(6).tolist(),
+            "answer_scale": self.answer_scale.round(6).tolist(),
+            "threshold": round(self.threshold, 6),
+            "kind_threshold": round(self.kind_threshold, 6),
+            "info": self.info,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "JudgeModel":
+        if data.get("kinds") != list(KINDS) or data.get("signals") != list(SIGNALS):
+            raise ValueError("judge model was trained for other kinds or signals: run `policyqa train-judge`")
+        return cls(
+            np.array(data["kind_weights"]), np.array(data["kind_bias"]), np.array(data["answer_weights"]),
+            float(data["answer_bias"]), np.array(data["answer_mean"]), np.array(data["answer_scale"]),
+            float(data["threshold"]), float(data["kind_threshold"]), data.get("info", {}),
+        )  # fmt: skip
+
+
+def save_model(model: JudgeModel, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> JudgeModel:
+    """The trained judge; the packaged one unless a path is given."""
+    if path is None:
+        with resources.as_file(resources.files("rag") / "data" / MODEL_FILE) as packaged:
+            return JudgeModel.from_dict(json.loads(packaged.read_text(encoding="utf-8")))
+    return JudgeModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def latin_share(question: str) -> float:
+    letters = len(_LATIN.findall(question)) + len(_HAN.findall(question))
+    return len(_LATIN.findall(question)) / letters if letters else 0.0
+
+
+def other_language(question: str) -> bool:
+    """Mostly Latin letters: a question in English (or another language) rather than Chinese.
+    A Chinese question with a product name (iPhone, B2B) stays Chinese."""
+    return latin_share(question) > 0.6
+
+
+def kind_features(vector: np.ndarray, question: str) -> np.ndarray:
+    """The question's embedding with its length and script, which the embedding does not show."""
+    return np.concatenate([vector, [math.log1p(len(question)) / 5, latin_share(question)]])
+
+
+class Judge:
+    """Weighs a retrieval against the trained models; one per index (it caches clause terms)."""
+
+    def __init__(self, index: PolicyIndex, model: JudgeModel | None = None):
+        self.index = index
+        self.model = model or load_model()
+        self._clause_tokens: list[set[str]] = [set() for _ in index.clauses]
+        for window in index.windows:
+            self._clause_tokens[window.clause].update(window.tokens)
+        self._n = max(index.bm25.size, 1)
+
+    def _weight(self, token: str) -> float:
+        """Inverse document frequency; a word the corpus never uses weighs most."""
+        share = self.index.bm25.document_share(token)
+        return math.log((self._n + 1) / (share * self._n + 0.5))
+
+    def signals(self, question: str, retrieval: Retrieval) -> dict[str, float]:
+        topic_tokens = [t for t in dict.fromkeys(tokenize(retrieval.topic or question))]
+        weights = {t: self._weight(t) for t in topic_tokens}
+        total = sum(weights.values()) or 1.0
+        searched = [h for h in retrieval.hits if h.matched_by == "search"] or retrieval.hits
+        top = [self._clause_tokens[self.index.position[h.clause.id]] for h in searched[:3]]
+        covered = lambda sets: sum(w for t, w in weights.items() if any(t in s for s in sets)) / total  # noqa: E731
+        known = sum(w for t, w in weights.items() if self.index.bm25.document_share(t) > 0) / total
+        top_dense = searched[0].dense_score if searched and searched[0].dense_score is not None else -1.0
+        return {
+            "content_dense": retrieval.best_content_dense,
+            "top_dense": top_dense,
+            "coverage_top": covered(top[:1]) if top else 0.0,
+            "coverage_top3": covered(top) if top else 0.0,
+            "known_share": known,
+            "log_length": math.log1p(len(question)),
+        }
+
+    def judge(self, question: str, retrieval: Retrieval) -> Judgement:
+        vector = retrieval.vector
+        if vector is None:  # BM25-only retrieval: nothing to weigh, leave it to the composer
+            return Judgement(True, "answered", 1.0, "policy", 1.0, {})
+        kinds = self.model.kind_probabilities(vector, question)
+        signals = self.signals(question, retrieval)
+        signals.update({f"p_{kind}": float(p) for kind, p in zip(KINDS, kinds)})
+        probability = self.model.answer_probability(signals)
+        other = int(np.argmax(kinds[1:])) + 1  # the likeliest kind other than a policy question
+        kind, kind_probability = KINDS[other], float(kinds[other])
+        if other_language(question):
+            return Judgement(False, "other_language", probability, "foreign", kind_probability, signals)
+        if 1 - kinds[0] >= self.model.kind_threshold:
+            reason: Reason = {"case": "personal_case", "complaint": "personal_case", "chat": "small_talk"}.get(
+                kind, "not_in_documents"
+            )  # type: ignore[assignment]
+            return Judgement(False, reason, probability, kind, kind_probability, signals)
+        answerable = probability >= self.model.threshold
+        reason = "answered" if answerable else "not_in_documents"
+        return Judgement(answerable, reason, probability, "policy", float(kinds[0]), signals)
