@@ -42,9 +42,10 @@ def covered(index: PolicyIndex) -> str:
 
 
 def example_question(index: PolicyIndex) -> str:
-    """A question the corpus answers, from the first clause with a heading: "《文件》对…有什么规定？"."""
+    """A question the corpus answers, from the first measure with a heading and responsible units:
+    "《文件》对…有什么规定？"."""
     for document in index.documents:
-        clause = next((c for c in document.clauses if c.heading and c.path and len(c.path) > 1), None)
+        clause = next((c for c in document.clauses if c.heading and c.departments), None)
         if clause is not None:
             return f"《{document.meta.short_title}》对{clause.heading.rstrip('。')}有什么规定？"
     return "某项政策的具体规定是什么？"
@@ -66,7 +67,7 @@ def decline_text(reason: Reason, index: PolicyIndex) -> str:
             f"for example: “{example_question(index)}”"
         )
     if reason == "small_talk":
-        return greeting(index)
+        return f"抱歉，这个问题与已收录的政策文件无关，无法回答。我回答{holds}的问题，例如：“{example_question(index)}”"
     return (
         "抱歉，在已收录的政策文件中没有找到能回答这个问题的条款。"
         f"目前收录的是{holds}；可以换个说法，或指明地区、文件后再问。"

@@ -1,7 +1,8 @@
 """What a question asks for, read from its wording alone.
 
-Figures, people and errands that policy texts seldom give, a personal case that no policy
-settles, small talk. The answer module checks these against the clauses it found.
+Figures, people and errands that policy texts seldom give, small talk. The answer module checks
+these against the clauses it found. Whether a question is a personal case, and whether the
+clauses answer it at all, is the judge's (rag/judge.py), learned rather than listed.
 """
 from __future__ import annotations
 
@@ -143,29 +144,6 @@ def asked_action(question: str, corpus_uses: Callable[[str], bool] | None = None
         if unknown and action not in _READING and re.fullmatch(r"[\u4e00-\u9fff]+", action):
             return action
     return None
-
-
-# Something that happened to the asker, and a remedy asked for: a case, not a policy question.
-# The asker must be in it (我, or a mishap that has happened: 丢了), so "防止数据被盗用由哪个部门负责"
-# stays a policy question.
-_MISHAP = re.compile(
-    r"丢了|被.{0,6}?(偷|盗|骗|坑|封|扣)|受骗|偷吃|没收到|收不到|不发货|没发货|不退|退不了|退不回|拖欠|欠薪|"
-    r"坏了|封号|扣了|不理我|被辞退|被开除"
-)
-_REMEDY = re.compile(r"怎么办|怎么处理|去哪|到哪|找谁|找哪个|哪个部门|投诉|维权|报案|报警|举报|赔偿|索赔|要回|追回|拿回")
-_ASKER = re.compile(r"我|本人|自己|[丢偷盗骗坑封扣坏吃]了")
-# "…，浙江对网络消费维权有什么规定？": after the mishap, the policy itself is asked about.
-_ABOUT_POLICY = re.compile(r"政策|规定|政府|文件|机制|制度|措施|管不管")
-
-
-def personal_case(question: str, names_region: bool = False) -> bool:
-    """快递丢了怎么办, 被骗了去哪报案: the asker's own mishap, which no policy text settles.
-
-    A question that then asks what a covered region or its policy does (天津会怎么处理这类行为)
-    is a policy question, told by `names_region` or its wording."""
-    if names_region or _ABOUT_POLICY.search(question):
-        return False
-    return bool(_MISHAP.search(question) and _REMEDY.search(question) and _ASKER.search(question))
 
 
 _GREETING = re.compile(r"^\s*(你好|您好|hi|hello|嗨|在吗|在不在|有人吗|早上好|下午好|晚上好)[呀啊哈]?[!！。.～~？?\s]*$", re.I)

@@ -44,6 +44,7 @@ MODEL_FILE = "judge.json"
 SIGNALS = (
     "content_dense",  # best cosine of the question (place and document names removed) with any window
     "top_dense",  # cosine of the best-ranked clause
+    "top_sentence",  # best cosine of the question with one sentence of the three best clauses
     "coverage_top",  # share of the question's term weight found in the best clause
     "coverage_top3",  # … in the best three clauses together
     "known_share",  # share of the question's term weight in words the corpus uses at all
@@ -168,9 +169,12 @@ class Judge:
         covered = lambda sets: sum(w for t, w in weights.items() if any(t in s for s in sets)) / total  # noqa: E731
         known = sum(w for t, w in weights.items() if self.index.bm25.document_share(t) > 0) / total
         top_dense = searched[0].dense_score if searched and searched[0].dense_score is not None else -1.0
+        rows = [row for h in searched[:3] for row in self.index.sentence_rows(h.clause.id)]
+        top_sentence = float((self.index.sentence_vectors[rows] @ retrieval.vector).max()) if rows else -1.0
         return {
             "content_dense": retrieval.best_content_dense,
             "top_dense": top_dense,
+            "top_sentence": top_sentence,
             "coverage_top": covered(top[:1]) if top else 0.0,
             "coverage_top3": covered(top) if top else 0.0,
             "known_share": known,

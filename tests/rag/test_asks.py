@@ -1,6 +1,6 @@
 import pytest
 
-from rag.asks import asked_action, missing_detail, named_documents, personal_case, small_talk
+from rag.asks import asked_action, missing_detail, named_documents, small_talk
 
 
 @pytest.mark.parametrize(
@@ -29,27 +29,6 @@ def test_asked_action(question, action):
 def test_asked_action_with_the_corpus_vocabulary(question, action):
     corpus = {"扶持", "办理", "电商"}
     assert asked_action(question, corpus_uses=lambda word: word in corpus) == action
-
-
-@pytest.mark.parametrize(
-    "question, case",
-    [
-        ("我的快递丢了怎么办？", True),
-        ("我在平台上被骗了钱，去哪里报案？", True),
-        ("公司拖欠我工资，能找哪个部门？", True),
-        ("防止个人信息被盗用由哪个部门负责？", False),  # a policy question: nobody's own mishap
-        ("我是灵活就业人员，在天津交不起社保怎么办？", False),  # a situation the policy addresses (缓缴)
-        ("我在直播间买的东西被骗了，怎么才能把钱要回来？", True),
-        ("我网购被坑了，浙江对网络消费维权有什么规定？", False),  # then asks what the policy says
-    ],
-)
-def test_personal_case(question, case):
-    assert personal_case(question) is case
-
-
-def test_a_mishap_followed_by_a_question_on_a_covered_region_is_a_policy_question():
-    question = "我的个人信息被平台盗用了，天津会怎么处理这类行为？"
-    assert personal_case(question) and not personal_case(question, names_region=True)
 
 
 def test_small_talk():

@@ -61,6 +61,32 @@ def test_personal_cases_are_declined_without_citations(pipeline, question):
     assert answer.reason in ("personal_case", "not_in_documents")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我的快递丢了怎么办？",
+        "公司拖欠我工资，能找哪个部门？",
+        "我在直播间买的东西被骗了，怎么才能把钱要回来？",
+    ],
+)
+def test_short_mishaps_are_cases(pipeline, question):
+    answer = pipeline.ask(question)
+    assert not answer.answerable and not answer.citations and answer.reason == "personal_case"
+    assert "12345" in answer.answer  # a case is told where such questions go
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我是灵活就业人员，在天津交不起社保怎么办？",  # a situation the policy addresses (缓缴)
+        "我网购被坑了，浙江对网络消费维权有什么规定？",  # a mishap, then what the policy says
+    ],
+)
+def test_a_personal_framing_of_a_policy_question_is_answered(pipeline, question):
+    answer = pipeline.ask(question)
+    assert answer.answerable and answer.citations and answer.reason == "answered"
+
+
 def test_english_gets_a_chinese_decline_with_one_english_sentence(pipeline):
     answer = pipeline.ask("What subsidies can a cross-border e-commerce company get in Tianjin?")
     assert not answer.answerable and answer.reason == "other_language" and not answer.citations
