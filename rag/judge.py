@@ -30,6 +30,7 @@ from typing import Literal
 
 import numpy as np
 
+from .expand import synonyms
 from .index import PolicyIndex
 from .records import Reason
 from .retrieve import Retrieval
@@ -144,6 +145,9 @@ def kind_features(vector: np.ndarray, question: str) -> np.ndarray:
     return np.concatenate([vector, [math.log1p(len(question)) / 5, latin_share(question)]])
 
 
+_REASON: dict[str, Reason] = {"case": "personal_case", "complaint": "personal_case", "chat": "small_talk"}
+
+
 class Judge:
     """Weighs a retrieval against the trained models; one per index (it caches clause terms)."""
 
@@ -166,7 +170,16 @@ class Judge:
         total = sum(weights.values()) or 1.0
         searched = [h for h in retrieval.hits if h.matched_by == "search"] or retrieval.hits
         top = [self._clause_tokens[self.index.position[h.clause.id]] for h in searched[:3]]
-        covered = lambda sets: sum(w for t, w in weights.items() if any(t in s for s in sets)) / total  # noqa: E731
+        # An everyday word counts as found when the policy terms it stands for are (外卖骑手 → 新就业形态劳动者).
+        alternatives: dict[str, set[str]] = {t: {t} for t in weights}
+        for word, terms in synonyms().items():
+            if word in question:
+                policy_terms = set(tokenize(" ".join(terms)))
+                for t in tokenize(word):
+                    alternatives.setdefault(t, {t}).update(policy_terms)
+        covered = lambda sets: sum(  # noqa: E731
+            w for t, w in weights.items() if any(a in s for a in alternatives[t] for s in sets)
+        ) / total
         known = sum(w for t, w in weights.items() if self.index.bm25.document_share(t) > 0) / total
         top_dense = searched[0].dense_score if searched and searched[0].dense_score is not None else -1.0
         rows = [row for h in searched[:3] for row in self.index.sentence_rows(h.clause.id)]
@@ -193,11 +206,11 @@ class Judge:
         kind, kind_probability = KINDS[other], float(kinds[other])
         if other_language(question):
             return Judgement(False, "other_language", probability, "foreign", kind_probability, signals)
-        if 1 - kinds[0] >= self.model.kind_threshold:
-            reason: Reason = {"case": "personal_case", "complaint": "personal_case", "chat": "small_talk"}.get(
-                kind, "not_in_documents"
-            )  # type: ignore[assignment]
-            return Judgement(False, reason, probability, kind, kind_probability, signals)
-        answerable = probability >= self.model.threshold
-        reason = "answered" if answerable else "not_in_documents"
-        return Judgement(answerable, reason, probability, "policy", float(kinds[0]), signals)
+        # Probably no policy question (a case, a complaint, small talk): declined unless the clauses clearly answer it.
+        if 1 - kinds[0] >= self.model.kind_threshold and probability < 0.5:
+            return Judgement(False, _REASON.get(kind, "not_in_documents"), probability, kind, kind_probability, signals)
+        if probability >= self.model.threshold:
+            return Judgement(True, "answered", probability, "policy", float(kinds[0]), signals)
+        if kinds[0] < kind_probability:  # declined by the answer model, but more likely a case than a policy question
+            return Judgement(False, _REASON.get(kind, "not_in_documents"), probability, kind, kind_probability, signals)
+        return Judgement(False, "not_in_documents", probability, "policy", float(kinds[0]), signals)
