@@ -11,7 +11,7 @@ HOST ?= $(or $(POLICYQA_HOST),127.0.0.1)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup index run test eval bench clean
+.PHONY: setup index run test eval bench train-judge clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,10 @@ eval: index
 
 bench: index
 	$(BIN)/python -m eval.bench
+
+# Retrain the answerability judge from the repository's labelled questions (fixed seed): rag/data/judge.json
+train-judge: index
+	$(BIN)/policyqa train-judge
 
 clean:
 	rm -rf $(VENV) index .pytest_cache

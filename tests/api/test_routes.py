@@ -23,7 +23,7 @@ def test_ask_flagship(client):
     response = client.post("/api/ask", json={"question": QUESTION})
     assert response.status_code == 200
     body = response.json()
-    assert body["question"] == QUESTION and body["answerable"] is True
+    assert body["question"] == QUESTION and body["answerable"] is True and body["reason"] == "answered"
     first = body["citations"][0]
     assert first["n"] == 1 and first["clause_id"] == "tianjin-new-consumption#四.十六"
     assert first["label"] == "（十六）" and first["doc_title"] == "天津新型消费实施方案"
@@ -38,6 +38,14 @@ def test_ask_flagship(client):
 def test_ask_declines_other_cities(client):
     body = client.post("/api/ask", json={"question": "上海对直播电商有什么扶持政策？"}).json()
     assert body["answerable"] is False and body["citations"] == []
+    assert body["reason"] == "region_not_covered"
+
+
+def test_ask_says_why_it_declines(client):
+    body = client.post("/api/ask", json={"question": "How do I renew my passport?"}).json()
+    assert body["answerable"] is False and body["reason"] == "other_language" and body["citations"] == []
+    body = client.post("/api/ask", json={"question": "我在网上买的鞋子质量有问题，商家不给退款，平台也不管，我该怎么办？"}).json()
+    assert body["answerable"] is False and body["reason"] in ("personal_case", "not_in_documents")
 
 
 def test_ask_with_filters(client):
