@@ -403,7 +403,7 @@ LEVERS: dict[str, tuple[RetrievalSettings, AnswerSettings]] = {
     "− BM25 (dense only in fusion)": (RetrievalSettings(linear_alpha=1.0), AnswerSettings()),
     "− dense (BM25 only in fusion)": (RetrievalSettings(linear_alpha=0.0), AnswerSettings()),
     "rank fusion (RRF 1:2) instead of linear": (RetrievalSettings(fusion="rrf"), AnswerSettings()),
-    "− figure/person/procedure abstention": (RetrievalSettings(), AnswerSettings(detail_rules=False)),
+    "− detail checks (figure, procedure, person, opinion, definition, forecast)": (RetrievalSettings(), AnswerSettings(detail_rules=False)),
     "− how-to action check": (RetrievalSettings(), AnswerSettings(action_rule=False)),
     "− answerability judge (rag/judge.py)": (RetrievalSettings(), AnswerSettings(use_judge=False)),
     "− question-word support for citations": (RetrievalSettings(), AnswerSettings(require_support=False)),
@@ -411,18 +411,22 @@ LEVERS: dict[str, tuple[RetrievalSettings, AnswerSettings]] = {
 }
 
 
-def ablations(pipeline: Pipeline, questions: list[Question], corpus_dir: Path) -> str:
-    """One lever off at a time, same questions: which lever moves which number."""
+def ablations(pipeline: Pipeline, questions: list[Question], corpus_dir: Path, real: list[Question] | None = None) -> str:
+    """One lever off at a time, same questions: which lever moves which number (and on the real
+    questions of the same split, which no rule was written from)."""
     lines = [
-        "| configuration | R@5 | MRR@10 | unanswerable declined | answerable declined | facts | citation precision |",
-        "|---|---|---|---|---|---|---|",
+        "| configuration | R@5 | MRR@10 | unanswerable declined | answerable declined | confidently wrong | facts "
+        "| citation precision | realq declined |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     def measure(name: str, variant: Pipeline) -> None:
         rows = evaluate(variant, questions, baselines=False, corpus_dir=corpus_dir)
         m, a = ranking_metrics(rows, "PolicyQA"), answer_metrics(rows)
+        r = answer_metrics(evaluate(variant, real, baselines=False, corpus_dir=corpus_dir)) if real else None
         lines.append(
             f"| {name} | {_fmt(m['R@5'])} | {_fmt(m['MRR@10'])} | {_fmt(a['declined_when_should'], True)} | "
-            f"{_fmt(a['wrongly_declined'], True)} | {_fmt(a['facts'], True)} | {_fmt(a['citation_precision'], True)} |"
+            f"{_fmt(a['wrongly_declined'], True)} | {_fmt(a['confidently_wrong'], True)} | {_fmt(a['facts'], True)} | "
+            f"{_fmt(a['citation_precision'], True)} | {_fmt(r and r['declined_when_should'], True)} |"
         )
 
     for name, (retrieval, answering) in LEVERS.items():
@@ -486,7 +490,8 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
         write_readme(args.split, table)
     if args.ablations:
-        levers = ablations(pipeline, questions, corpus_dir)
+        real = gold_from_snippets(load_realq(args.split), pipeline) if not args.no_realq else []
+        levers = ablations(pipeline, questions, corpus_dir, real)
         print("\n" + levers)
         if not args.no_write:
             write_readme(f"{args.split}-levers", f"Each lever switched off alone on the `{args.split}` split:\n\n{levers}")

@@ -53,23 +53,13 @@ def test_signals_are_bounded_and_named(pipeline):
         "我是杭州的外卖骑手，上个月送餐时被一辆电动车撞了，站点说我是众包骑手不给算工伤，医药费花了八千多，请问领导我该怎么办？",
         "本人2023年在某网约车平台跑车，车辆被交警扣了，说是没有运输证，罚款一万，我想问问这个钱能不能少交一点",
         "我在网上买的羽绒服收到就破了个洞，商家一直拖着不给退款，平台客服也不管，请问去哪里投诉有用？",
-    ],
-)
-def test_personal_cases_are_declined_without_citations(pipeline, question):
-    answer = pipeline.ask(question)
-    assert not answer.answerable and not answer.citations
-    assert answer.reason in ("personal_case", "not_in_documents")
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
+        # Short mishaps.
         "我的快递丢了怎么办？",
         "公司拖欠我工资，能找哪个部门？",
         "我在直播间买的东西被骗了，怎么才能把钱要回来？",
     ],
 )
-def test_short_mishaps_are_declined_without_citations(pipeline, question):
+def test_personal_cases_are_declined_without_citations(pipeline, question):
     answer = pipeline.ask(question)
     assert not answer.answerable and not answer.citations
     assert answer.reason in ("personal_case", "not_in_documents")  # a case, or an everyday service question
