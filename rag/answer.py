@@ -21,10 +21,8 @@ from .asks import (
     WHOLE_TEXT,
     asked_action,
     missing_detail,
-    named_documents,
-    small_talk,
 )
-from .judge import Judgement, other_language
+from .judge import Judgement, ruled
 from .expand import synonyms
 from .index import PolicyIndex
 from .intent import REGION_NAMES, Scope
@@ -105,7 +103,7 @@ class AnswerSettings:
     compare_whole_chars: int = 320  # … which quote clauses up to this length whole
     detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
     action_rule: bool = True  # … including "怎么补办/去哪投诉" when the clause never names that action
-    use_judge: bool = True  # decline when the judge finds that the clauses do not answer (rag/judge.py)
+    use_judge: bool = True  # let the judge's learned models decline (rag/judge.py); off to measure the rules alone
     # Cite a clause found by search only if it contains one of the question's own words (or a synonym's
     # policy term) that the corpus uses but not everywhere: 骑手 + 投诉 is not answered by a 投诉 clause alone.
     require_support: bool = True
@@ -131,36 +129,17 @@ def quoted_with_markers(text: str) -> list[tuple[str, list[int]]]:
 def answer_question(
     question: str,
     retrieval: Retrieval,
+    judgement: Judgement,
     index: PolicyIndex,
     today: date,
     settings: AnswerSettings | None = None,
-    judgement: Judgement | None = None,
 ) -> Answer:
-    """Compose the answer; `judgement` (rag/judge.py) decides whether the clauses answer at all."""
+    """Compose the answer. `judgement` (rag/judge.py) decided whether to answer; this says it in words,
+    answers document-metadata questions, and checks that the detail asked for is in the quote."""
     settings = settings or AnswerSettings()
     scope = retrieval.scope
-    decline = lambda reason, text=None: Answer(question, text or decline_text(reason, index), False, [], reason)  # noqa: E731
-    talk = small_talk(question)
-    if talk:
-        return decline("small_talk", {"greeting": greeting(index), "thanks": THANKS, "task": TASK}[talk])
-    if other_language(question):
-        return decline("other_language")
-    if scope.foreign_only:
-        places = "、".join(scope.foreign)
-        return decline(
-            "region_not_covered",
-            f"抱歉，已收录的政策文件只涉及{covered(index)}，没有{places}的政策，无法回答这个问题。"
-            "请查阅当地政府门户网站，或改问已收录地区的政策。",
-        )
-
-    outside = _documents_outside(question, index)
-    if outside:
-        return decline(
-            "document_not_held",
-            f"抱歉，已收录的政策文件不包括{'、'.join(f'《{t}》' for t in outside)}，也没有引用它，无法回答。"
-            f"目前收录的是{covered(index)}。",
-        )
-
+    if not judgement.answerable and judgement.reason in _SETTLED_FIRST:
+        return _decline(question, judgement, retrieval, index)
     evidence = evidence_words(retrieval, index, settings)
     fields = metadata_fields(question)
     filtered = len(retrieval.doc_ids) < len(index.documents)
@@ -170,17 +149,10 @@ def answer_question(
         answer = metadata_answer(question, fields, retrieval, index, today)
         if answer is not None:
             return answer
-
-    if retrieval.unresolved_reference:
-        titles = "、".join(f"《{index.meta(d).short_title}》" for d in sorted(scope.doc_ids & retrieval.doc_ids))
-        text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
-        return decline("unknown_reference", text)
-
-    referenced = any(hit.matched_by == "reference" for hit in retrieval.hits)
-    if not referenced and not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
+    if judgement.reason == "overview":
         return overview(question, retrieval, index, today)
-    if settings.use_judge and judgement is not None and not referenced and not judgement.answerable:
-        return decline(judgement.reason)
+    if not judgement.answerable:
+        return _decline(question, judgement, retrieval, index)
 
     if settings.require_support:
         # Rank only the clauses that hold an evidence word: a clause found by 满足…条件 alone gives way
@@ -189,7 +161,7 @@ def answer_question(
         retrieval = replace(retrieval, hits=kept)
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if not cited:
-        return decline("not_in_documents")
+        return _decline(question, ruled(False, "not_in_documents"), retrieval, index)
 
     known = lambda word: index.bm25.document_share(word) > 0  # noqa: E731
     action = asked_action(question, known) if settings.detail_rules and settings.action_rule else None
@@ -217,7 +189,7 @@ def answer_question(
         given = giving is not None
         if not given and not topic and _unknown_words(retrieval, index):
             # 电动车上牌需要什么手续: the corpus never names the topic, so no clause is "closest"
-            return decline("not_in_documents")
+            return _decline(question, ruled(False, "not_in_documents"), retrieval, index)
         cited = [giving or cited[0]]
     citations: list[Citation] = []
     statements: list[str] = []
@@ -248,20 +220,33 @@ def answer_question(
     return Answer(question, text, answerable, citations, "answered" if answerable else "detail_not_given")
 
 
-def _documents_outside(question: str, index: PolicyIndex) -> list[str]:
-    """Laws or documents the question names that the corpus neither holds nor cites (《电子商务法》);
-    《浙江省电子商务条例》, which the Zhejiang draft cites, is not one of them."""
-    titles = named_documents(question)
-    if not titles:
-        return []
-    known = "".join(d.meta.title + "".join(d.aliases) + d.meta.short_title for d in index.documents)
-    known = re.sub(r"\s+", "", known + "".join(c.text for c in index.clauses))
-    # 修订反不正当竞争条例 is known by its end: the corpus cites 《浙江省反不正当竞争条例》.
-    return [
-        title
-        for title in titles
-        if not any(title[i:] in known for i in range(max(1, len(title) - 4)))
-    ]
+# Declines that stand before document metadata is consulted: a greeting or a question in English
+# is never a 文号 question.
+_SETTLED_FIRST = frozenset({"small_talk", "other_language", "region_not_covered", "document_not_held"})
+
+
+def _decline(question: str, judgement: Judgement, retrieval: Retrieval, index: PolicyIndex) -> Answer:
+    """The judge's decline in words; nothing is cited."""
+    reason, detail = judgement.reason, judgement.detail
+    if reason == "small_talk" and detail:
+        text = {"greeting": greeting(index), "thanks": THANKS, "task": TASK}[detail[0]]
+    elif reason == "region_not_covered":
+        text = (
+            f"抱歉，已收录的政策文件只涉及{covered(index)}，没有{'、'.join(detail)}的政策，无法回答这个问题。"
+            "请查阅当地政府门户网站，或改问已收录地区的政策。"
+        )
+    elif reason == "document_not_held":
+        text = (
+            f"抱歉，已收录的政策文件不包括{'、'.join(f'《{t}》' for t in detail)}，也没有引用它，无法回答。"
+            f"目前收录的是{covered(index)}。"
+        )
+    elif reason == "unknown_reference":
+        scope = retrieval.scope
+        titles = "、".join(f"《{index.meta(d).short_title}》" for d in sorted(scope.doc_ids & retrieval.doc_ids))
+        text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
+    else:
+        text = decline_text(reason, index)
+    return Answer(question, text, False, [], reason)
 
 
 # What to say when the closest clause lacks the detail asked for: (lead line, closing line).

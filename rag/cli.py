@@ -89,7 +89,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 def cmd_train_judge(args: argparse.Namespace) -> int:
     from .embed import Embedder
-    from .judge import MODEL_FILE, save_model
+    from .judge import save_model
     from .judge_train import train
     from .pipeline import open_index
     from .retrieve import Retriever

@@ -30,6 +30,7 @@ from typing import Literal
 
 import numpy as np
 
+from .asks import named_documents, small_talk
 from .expand import synonyms
 from .index import PolicyIndex
 from .records import Reason
@@ -57,10 +58,16 @@ SIGNALS = (
 class Judgement:
     answerable: bool
     reason: Reason
-    probability: float  # that the best clauses answer the question
+    probability: float  # that the best clauses answer the question (1.0 when decided without the models)
     kind: Kind
     kind_probability: float
     signals: dict[str, float]
+    detail: tuple[str, ...] = ()  # what the reason is about: the reply asked for, places, document titles
+
+
+def ruled(answerable: bool, reason: Reason, *detail: str) -> Judgement:
+    """A decision read from the question and its scope, before any model is consulted."""
+    return Judgement(answerable, reason, 1.0 if answerable else 0.0, "policy", 1.0, {}, detail)
 
 
 @dataclass
@@ -194,18 +201,36 @@ class Judge:
             "log_length": math.log1p(len(question)),
         }
 
-    def judge(self, question: str, retrieval: Retrieval) -> Judgement:
+    def judge(self, question: str, retrieval: Retrieval, learned: bool = True) -> Judgement:
+        """Whether to answer, and why not. Decisions the wording or scope settle come first (small
+        talk, another language, a place or document not held, a clause number that does not exist,
+        a place or document named alone); then the learned models weigh the clauses (`learned`)."""
+        scope = retrieval.scope
+        talk = small_talk(question)
+        if talk:
+            return ruled(False, "small_talk", talk)
+        if other_language(question):
+            return ruled(False, "other_language")
+        if scope.foreign_only:
+            return ruled(False, "region_not_covered", *scope.foreign)
+        outside = documents_outside(question, self.index)
+        if outside:
+            return ruled(False, "document_not_held", *outside)
+        if retrieval.unresolved_reference:
+            return ruled(False, "unknown_reference")
+        if any(hit.matched_by == "reference" for hit in retrieval.hits):
+            return ruled(True, "answered")  # a clause named by number
+        if not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
+            return ruled(False, "overview")
         vector = retrieval.vector
-        if vector is None:  # BM25-only retrieval: nothing to weigh, leave it to the composer
-            return Judgement(True, "answered", 1.0, "policy", 1.0, {})
+        if not learned or vector is None:  # without the models (or BM25 only), the composer's checks decide
+            return ruled(True, "answered")
         kinds = self.model.kind_probabilities(vector, question)
         signals = self.signals(question, retrieval)
         signals.update({f"p_{kind}": float(p) for kind, p in zip(KINDS, kinds)})
         probability = self.model.answer_probability(signals)
         other = int(np.argmax(kinds[1:])) + 1  # the likeliest kind other than a policy question
         kind, kind_probability = KINDS[other], float(kinds[other])
-        if other_language(question):
-            return Judgement(False, "other_language", probability, "foreign", kind_probability, signals)
         # Probably no policy question (a case, a complaint, small talk): declined unless the clauses clearly answer it.
         if 1 - kinds[0] >= self.model.kind_threshold and probability < 0.5:
             return Judgement(False, _REASON.get(kind, "not_in_documents"), probability, kind, kind_probability, signals)
@@ -214,3 +239,15 @@ class Judge:
         if kinds[0] < kind_probability:  # declined by the answer model, but more likely a case than a policy question
             return Judgement(False, _REASON.get(kind, "not_in_documents"), probability, kind, kind_probability, signals)
         return Judgement(False, "not_in_documents", probability, "policy", float(kinds[0]), signals)
+
+
+def documents_outside(question: str, index: PolicyIndex) -> list[str]:
+    """Laws or documents the question names that the corpus neither holds nor cites (《电子商务法》);
+    a law that a held document cites (《浙江省电子商务条例》) is not one of them."""
+    titles = named_documents(question)
+    if not titles:
+        return []
+    known = "".join(d.meta.title + "".join(d.aliases) + d.meta.short_title for d in index.documents)
+    known = re.sub(r"\s+", "", known + "".join(c.text for c in index.clauses))
+    # A title is known by its end: 修订反不正当竞争条例 is cited as 《浙江省反不正当竞争条例》.
+    return [title for title in titles if not any(title[i:] in known for i in range(max(1, len(title) - 4)))]

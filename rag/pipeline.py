@@ -46,8 +46,8 @@ class Pipeline:
         """The ranked clauses and the answer composed from them (what /api/ask does)."""
         self.check_document(doc_id)
         retrieval = self.retriever.retrieve(question, k=top_k, region=region, doc_id=doc_id)
-        judgement = self.judge.judge(question, retrieval)
-        answer = answer_question(question, retrieval, self.index, today or date.today(), self.answering, judgement)
+        judgement = self.judge.judge(question, retrieval, learned=self.answering.use_judge)
+        answer = answer_question(question, retrieval, judgement, self.index, today or date.today(), self.answering)
         return retrieval, answer
 
     def check_document(self, doc_id: str | None) -> None:

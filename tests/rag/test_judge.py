@@ -105,3 +105,21 @@ def test_training_reproduces_the_packaged_model(pipeline, tmp_path):
     assert np.allclose(model.kind_weights, packaged.kind_weights, atol=1e-3)
     assert abs(model.threshold - packaged.threshold) < 1e-3
     json.dumps(model.to_dict(), ensure_ascii=False)  # plain JSON
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "reason"),
+    [
+        ("你好", False, "small_talk"),
+        ("Is there a subsidy for delivery riders?", False, "other_language"),
+        ("北京市对平台企业有什么补贴？", False, "region_not_covered"),
+        ("《电子商务法》对平台责任是怎么规定的？", False, "document_not_held"),
+        ("重庆实施意见第九部分第（二）条的原文是什么", False, "unknown_reference"),
+        ("浙江意见稿第12条", True, "answered"),  # a clause named by number needs no model
+        ("天津", False, "overview"),
+    ],
+)
+def test_decisions_the_wording_and_scope_settle_come_before_the_models(pipeline, question, answerable, reason):
+    judgement = pipeline.judge.judge(question, pipeline.retriever.retrieve(question, k=5))
+    assert (judgement.answerable, judgement.reason) == (answerable, reason)
+    assert judgement.signals == {}  # no model was consulted
