@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     from rag.pipeline import open_index
 
     parser = argparse.ArgumentParser(prog="policyqa eval", description=__doc__)
-    parser.add_argument("--split", choices=["dev", "test", "fresh", "all"], default="test")
+    parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", "all"], default="test")
     parser.add_argument("--no-realq", action="store_true", help="skip the real questions of ../shared/realq")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only; leave README and results alone")
@@ -467,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     systems = ["PolicyQA", "BM25 alone", "dense alone", "LangChain 500/50 + FAISS"]
     table = render(rows, args.split, systems)
     real_rows: list[Row] = []
-    if not args.no_realq and args.split != "fresh":
+    if not args.no_realq and args.split in ("dev", "test", "all"):
         real = gold_from_snippets(load_realq(args.split), pipeline)
         real_rows = evaluate(pipeline, real, baselines=False, corpus_dir=corpus_dir)
         table += "\n\n" + render_realq(real_rows, args.split)
