@@ -28,7 +28,7 @@ from .index import PolicyIndex
 from .intent import REGION_NAMES, Scope
 from .metadata import about_metadata, cn_date, metadata_answer, metadata_fields, overview
 from .parse import department_spans
-from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit, Reason
+from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
 from .tokens import tokenize, word_sequence, words
@@ -47,29 +47,6 @@ def example_question(index: PolicyIndex) -> str:
         if clause is not None:
             return f"《{document.meta.short_title}》对{clause.heading.rstrip('。')}有什么规定？"
     return "某项政策的具体规定是什么？"
-
-
-def decline_text(reason: Reason, index: PolicyIndex) -> str:
-    """What a decline says: why, and what the corpus does cover (from the loaded documents)."""
-    holds = covered(index)
-    if reason == "personal_case":
-        return (
-            "抱歉，这是具体的个人情况或纠纷。政策文件只规定政策方向和部门职责，不对个案作出认定，无法据此回答。"
-            "个案请向相关主管部门反映，或拨打12345政务服务便民热线咨询。"
-        )
-    if reason == "other_language":
-        return (
-            f"抱歉，本服务只用中文回答已收录政策文件（{holds}）的问题。"
-            f"可以这样问：“{example_question(index)}”\n"
-            "This service answers questions, in Chinese, about the Chinese policy documents it holds; "
-            f"for example: “{example_question(index)}”"
-        )
-    if reason == "small_talk":
-        return f"抱歉，这个问题与已收录的政策文件无关，无法回答。我回答{holds}的问题，例如：“{example_question(index)}”"
-    return (
-        "抱歉，在已收录的政策文件中没有找到能回答这个问题的条款。"
-        f"目前收录的是{holds}；可以换个说法，或指明地区、文件后再问。"
-    )
 
 
 def greeting(index: PolicyIndex) -> str:
@@ -226,26 +203,40 @@ _SETTLED_FIRST = frozenset({"small_talk", "other_language", "region_not_covered"
 
 
 def _decline(question: str, judgement: Judgement, retrieval: Retrieval, index: PolicyIndex) -> Answer:
-    """The judge's decline in words; nothing is cited."""
-    reason, detail = judgement.reason, judgement.detail
+    """The judge's decline in words: why, and what the corpus does cover (from the loaded documents).
+    Nothing is cited."""
+    reason, detail, holds = judgement.reason, judgement.detail, covered(index)
     if reason == "small_talk" and detail:
         text = {"greeting": greeting(index), "thanks": THANKS, "task": TASK}[detail[0]]
+    elif reason == "small_talk":
+        text = f"抱歉，这个问题与已收录的政策文件无关，无法回答。我回答{holds}的问题，例如：“{example_question(index)}”"
+    elif reason == "personal_case":
+        text = (
+            "抱歉，这是具体的个人情况或纠纷。政策文件只规定政策方向和部门职责，不对个案作出认定，无法据此回答。"
+            "个案请向相关主管部门反映，或拨打12345政务服务便民热线咨询。"
+        )
+    elif reason == "other_language":
+        text = (
+            f"抱歉，本服务只用中文回答已收录政策文件（{holds}）的问题。可以这样问：“{example_question(index)}”\n"
+            "This service answers questions, in Chinese, about the Chinese policy documents it holds; "
+            f"for example: “{example_question(index)}”"
+        )
     elif reason == "region_not_covered":
         text = (
-            f"抱歉，已收录的政策文件只涉及{covered(index)}，没有{'、'.join(detail)}的政策，无法回答这个问题。"
+            f"抱歉，已收录的政策文件只涉及{holds}，没有{'、'.join(detail)}的政策，无法回答这个问题。"
             "请查阅当地政府门户网站，或改问已收录地区的政策。"
         )
     elif reason == "document_not_held":
         text = (
             f"抱歉，已收录的政策文件不包括{'、'.join(f'《{t}》' for t in detail)}，也没有引用它，无法回答。"
-            f"目前收录的是{covered(index)}。"
+            f"目前收录的是{holds}。"
         )
     elif reason == "unknown_reference":
         scope = retrieval.scope
         titles = "、".join(f"《{index.meta(d).short_title}》" for d in sorted(scope.doc_ids & retrieval.doc_ids))
         text = f"抱歉，{titles}中没有找到您所说编号的条款。可以通过 /api/documents 查看文件的条款目录，或直接描述想了解的内容。"
-    else:
-        text = decline_text(reason, index)
+    else:  # not_in_documents
+        text = f"抱歉，在已收录的政策文件中没有找到能回答这个问题的条款。目前收录的是{holds}；可以换个说法，或指明地区、文件后再问。"
     return Answer(question, text, False, [], reason)
 
 
