@@ -38,6 +38,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
     load_index(Path(args.index), Path(args.corpus), str(embedder.path))  # verify what was written
     counts = index.manifest["counts"]
+    for problem in index.manifest.get("skipped", []):
+        print(f"跳过 skipped: {problem['message_zh']}\n  {problem['message']}", file=sys.stderr)
     print(
         f"索引就绪 index ready: {args.index} — {counts['documents']} 份文件, {counts['clauses']} 条条款, "
         f"{counts['windows']} 个向量窗口 (built {index.manifest['built_at']}, {index.manifest['build_seconds']} s)"

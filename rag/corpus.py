@@ -25,6 +25,15 @@ class Document:
     clauses: list[Clause]
 
 
+@dataclass
+class Skipped:
+    """A document that could not be read or parsed: reported, and left out of the index."""
+
+    source: str
+    message: str
+    message_zh: str
+
+
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -35,6 +44,34 @@ def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
 
 
 def load_corpus(corpus_dir: Path) -> list[Document]:
+    """Every document, or the first problem raised (for callers that must have them all)."""
+    documents, skipped = read_corpus(corpus_dir)
+    if skipped:
+        raise CorpusError(skipped[0].message, skipped[0].message_zh)
+    return documents
+
+
+def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
+    """The documents that can be read and parsed, and a report of those that cannot: one bad
+    document never stops the others."""
+    entries = _entries(corpus_dir)
+    documents, skipped = [], []
+    for number, entry in enumerate(entries, start=1):
+        source = str(entry.get("source", f"[[document]] #{number}"))
+        try:
+            documents.append(_load_document(corpus_dir, entry))
+        except CorpusError as exc:
+            skipped.append(Skipped(source, str(exc), exc.message_zh))
+        except (KeyError, TypeError) as exc:  # an entry without id, source, short_title or region
+            skipped.append(Skipped(source, f"{METADATA_FILE}: entry {source} lacks {exc}", f"{METADATA_FILE} 中 {source} 缺少字段 {exc}"))
+        except ValueError as exc:  # the parser's own checks, such as clause ids that repeat
+            skipped.append(Skipped(source, f"{source}: cannot be parsed: {exc}", f"{source} 无法解析：{exc}"))
+    for problem in skipped:
+        logger.warning("document skipped: %s", problem.message)
+    return documents, skipped
+
+
+def _entries(corpus_dir: Path) -> list[dict]:
     meta_path = corpus_dir / METADATA_FILE
     if not meta_path.is_file():
         raise CorpusError(f"missing {meta_path}", f"缺少语料元数据文件 {meta_path}")
@@ -42,7 +79,7 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
         entries = tomllib.loads(meta_path.read_text(encoding="utf-8"))["document"]
     except (tomllib.TOMLDecodeError, KeyError) as exc:
         raise CorpusError(f"{meta_path}: {exc}", f"语料元数据文件格式错误：{exc}") from exc
-    return [_load_document(corpus_dir, entry) for entry in entries]
+    return entries
 
 
 def _load_document(corpus_dir: Path, entry: dict) -> Document:

@@ -18,9 +18,9 @@ import faiss
 import numpy as np
 
 from .bm25 import BM25
-from .corpus import Document, corpus_hashes, load_corpus, sha256_file
+from .corpus import Document, corpus_hashes, read_corpus, sha256_file
 from .embed import Embedder, model_fingerprint, resolve_model_path
-from .errors import IndexCorrupt, IndexMissing, IndexStale
+from .errors import CorpusError, IndexCorrupt, IndexMissing, IndexStale
 from .parse import PARSER_VERSION
 from .records import Clause, DocumentMeta
 from .sentences import split_sentences
@@ -139,7 +139,10 @@ def build_index(
 ) -> PolicyIndex:
     """Parse, embed and write the index to a temporary folder, then swap it in."""
     started = time.perf_counter()
-    documents = load_corpus(corpus_dir)
+    documents, skipped = read_corpus(corpus_dir)
+    if not documents:
+        reasons = "; ".join(s.message for s in skipped) or "no [[document]] entries"
+        raise CorpusError(f"no document could be indexed: {reasons}", f"没有可以建立索引的文件：{'；'.join(s.message_zh for s in skipped)}")
     clauses = [c for d in documents for c in d.clauses]
     metas = {d.meta.id: d.meta for d in documents}
     windows: list[Window] = []
@@ -187,6 +190,7 @@ def build_index(
             },
             "settings": build_settings(),
             "corpus": corpus_hashes(corpus_dir),
+            "skipped": [{"source": s.source, "message": s.message, "message_zh": s.message_zh} for s in skipped],
             "counts": {
                 "documents": len(documents),
                 "clauses": len(clauses),

@@ -1,5 +1,6 @@
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,52 @@ def test_tokenizer_dictionary_change_makes_the_index_stale(policy_index, corpus_
     assert staleness(policy_index.manifest, corpus_dir, str(embedder.path)) == []
     monkeypatch.setattr("rag.index.WINDOW_CHARS", 999)
     assert staleness(policy_index.manifest, corpus_dir, str(embedder.path)) == ["windowing or tokenizer dictionary changed"]
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "newdocs"
+
+
+def _add_entry(folder, **entry):
+    lines = ["", "[[document]]", *(f'{key} = "{value}"' for key, value in entry.items())]
+    with (folder / "documents.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n".join(lines) + "\n")
+
+
+def test_a_document_that_cannot_be_parsed_is_reported_and_the_others_indexed(small_corpus, tmp_path, embedder):
+    """A real State Council notice whose attachment numbers 一、二、 again, a file that is not UTF-8 and
+    an entry whose file is missing: each is reported by name; the good document is indexed."""
+    shutil.copy(FIXTURES / "gov-innovation-annex-2018-126.txt", small_corpus)
+    _add_entry(small_corpus, id="gov-126", source="gov-innovation-annex-2018-126.txt", short_title="创新举措通知", region="全国")
+    (small_corpus / "broken.txt").write_bytes("一、总则\n".encode("gbk"))
+    _add_entry(small_corpus, id="broken", source="broken.txt", short_title="坏文件", region="天津")
+    _add_entry(small_corpus, id="gone", source="gone.txt", short_title="不存在", region="天津")
+    index = build_index(small_corpus, tmp_path / "index", embedder)
+    assert [d.meta.id for d in index.documents] == ["chongqing-platform-economy"]
+    skipped = {s["source"]: s for s in index.manifest["skipped"]}
+    assert set(skipped) == {"gov-innovation-annex-2018-126.txt", "broken.txt", "gone.txt"}
+    assert "duplicate clause ids" in skipped["gov-innovation-annex-2018-126.txt"]["message"]
+    assert "UTF-8" in skipped["broken.txt"]["message_zh"] and "gone.txt" in skipped["gone.txt"]["message_zh"]
+    # What was written is a current index: it loads, and is not rebuilt for the skipped files.
+    assert load_index(tmp_path / "index", small_corpus, str(embedder.path)).manifest["skipped"] == index.manifest["skipped"]
+
+
+def test_index_command_names_skipped_documents_and_still_builds(small_corpus, tmp_path, capsys):
+    from rag.cli import main
+
+    (small_corpus / "broken.txt").write_bytes("一、总则\n".encode("gbk"))
+    _add_entry(small_corpus, id="broken", source="broken.txt", short_title="坏文件", region="天津")
+    assert main(["--corpus", str(small_corpus), "--index", str(tmp_path / "index"), "index"]) == 0
+    out = capsys.readouterr()
+    assert "跳过 skipped" in out.err and "broken.txt" in out.err
+    assert "1 份文件" in out.out
+
+
+def test_a_corpus_where_nothing_can_be_read_is_an_error(tmp_path, embedder):
+    from rag.errors import CorpusError
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "documents.toml").write_text("", encoding="utf-8")
+    _add_entry(folder, id="gone", source="gone.txt", short_title="不存在", region="天津")
+    with pytest.raises(CorpusError, match="no document could be indexed"):
+        build_index(folder, tmp_path / "index", embedder)
