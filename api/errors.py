@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rag.errors import IndexUnavailable, NotFound, PolicyQAError
+from rag.errors import IndexUnavailable, InvalidRequest, NotFound, PolicyQAError
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,12 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 
 async def _policyqa_error(request: Request, exc: PolicyQAError) -> JSONResponse:
-    status = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, IndexUnavailable) else 500
+    status = (
+        404 if isinstance(exc, NotFound)
+        else 422 if isinstance(exc, InvalidRequest)
+        else 503 if isinstance(exc, IndexUnavailable)
+        else 500
+    )  # fmt: skip
     return JSONResponse(status_code=status, content=error_body(str(exc), exc.message_zh))
 
 

@@ -57,7 +57,8 @@ def _pieces(text: str) -> Iterator[str]:
 @router.post("/api/ask/stream", tags=["问答"])
 def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
     """Same answer as /api/ask as server-sent events: citations, answer pieces, done."""
-    pipeline.check_document(body.doc_id)  # before the stream starts, so it is a plain 404
+    pipeline.check_document(body.doc_id)  # before the stream starts, so it is a plain 404 …
+    pipeline.check_region(body.region)  # … or 422
 
     def events() -> Iterator[str]:
         try:

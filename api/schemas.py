@@ -9,7 +9,6 @@ from pydantic_core import PydanticCustomError
 from rag.records import Reason
 
 MAX_QUESTION_CHARS = 500
-Region = Literal["天津", "重庆", "浙江"]
 
 
 class AskRequest(BaseModel):
@@ -20,7 +19,8 @@ class AskRequest(BaseModel):
 
     question: str = Field(max_length=MAX_QUESTION_CHARS, description="中文问题，最多500字")
     top_k: int = Field(5, ge=1, le=50, strict=True, description="检索的条款数（1–50）")
-    region: Region | None = Field(None, description="只在该地区的文件中查找")
+    # Checked against the documents loaded (422 naming the covered regions), not a fixed list.
+    region: str | None = Field(None, max_length=20, description="只在该地区的文件中查找（已收录文件的地区，见 /api/documents）")
     doc_id: str | None = Field(None, description="只在该文件中查找，见 /api/documents")
 
     @field_validator("question", mode="before")

@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question")
     p.add_argument("question")
     p.add_argument("--top-k", type=int, default=5)
-    p.add_argument("--region", choices=["天津", "重庆", "浙江"])
+    p.add_argument("--region", help="only documents of this region (the regions come from the documents loaded)")
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_ask)

@@ -32,6 +32,14 @@ class IndexCorrupt(IndexUnavailable):
     message_zh = "索引文件损坏，请运行 policyqa index 重建"
 
 
+class InvalidRequest(PolicyQAError):
+    message_zh = "请求参数有误"
+
+
+class UnknownRegion(InvalidRequest):
+    message_zh = "已收录的文件不涉及该地区"
+
+
 class NotFound(PolicyQAError):
     message_zh = "未找到"
 

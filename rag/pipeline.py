@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .answer import AnswerSettings, answer_question
 from .embed import Embedder
-from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument
+from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument, UnknownRegion
 from .index import PolicyIndex, build_index, load_index
 from .judge import Judge, JudgeModel
 from .records import Answer, Hit, SearchMode
@@ -45,6 +45,7 @@ class Pipeline:
     ) -> tuple[Retrieval, Answer]:
         """The ranked clauses and the answer composed from them (what /api/ask does)."""
         self.check_document(doc_id)
+        self.check_region(region)
         retrieval = self.retriever.retrieve(question, k=top_k, region=region, doc_id=doc_id)
         judgement = self.judge.judge(question, retrieval, learned=self.answering.use_judge)
         answer = answer_question(question, retrieval, judgement, self.index, today or date.today(), self.answering)
@@ -53,6 +54,18 @@ class Pipeline:
     def check_document(self, doc_id: str | None) -> None:
         if doc_id is not None and self.index.document(doc_id) is None:
             raise UnknownDocument(f"unknown document {doc_id!r}", f"未找到文件 {doc_id}")
+
+    def regions(self) -> list[str]:
+        """The regions of the documents loaded, in corpus order."""
+        return list(dict.fromkeys(d.meta.region for d in self.index.documents if d.meta.region))
+
+    def check_region(self, region: str | None) -> None:
+        if region is not None and region not in self.regions():
+            covered = "、".join(self.regions())
+            raise UnknownRegion(
+                f"no document of region {region!r}; covered: {', '.join(self.regions())}",
+                f"已收录的文件不涉及{region}，目前收录的地区：{covered}",
+            )
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid", **filters: str | None) -> list[Hit]:
         return self.retriever.retrieve(query, k=k, mode=mode, **filters).hits

@@ -10,7 +10,7 @@
  *   data-open      "true" opens the panel when the page loads
  *   data-starters  starter questions separated by "|"
  *   data-accent    CSS colour of the theme (default #b4232a)
- *   data-region    only search documents of this region (天津 / 重庆 / 浙江)
+ *   data-region    only search documents of this region (one of the regions of the documents loaded, see /api/documents)
  *
  * Plain JavaScript, no dependencies, no build step, nothing fetched from elsewhere.
  * The widget lives in a Shadow DOM, so the host page's CSS cannot reach it and its

@@ -97,6 +97,14 @@ def test_ask_bad_input_is_422(client, body):
     assert_bilingual(client.post("/api/ask", json=body), 422)
 
 
+def test_unknown_region_is_422_naming_the_regions_loaded(client):
+    response = client.post("/api/ask", json={"question": "跨境电商", "region": "北京"})
+    assert_bilingual(response, 422)
+    regions = {d["region"] for d in client.get("/api/documents").json()}
+    assert all(region in response.json()["detail"]["message_zh"] for region in regions)
+    assert_bilingual(client.post("/api/ask/stream", json={"question": "跨境电商", "region": "北京"}), 422)
+
+
 def test_ask_malformed_json_is_422(client):
     response = client.post("/api/ask", content=b'{"question": ', headers={"content-type": "application/json"})
     assert_bilingual(response, 422)
