@@ -216,10 +216,11 @@ def _decline(question: str, judgement: Judgement, retrieval: Retrieval, index: P
             "个案请向相关主管部门反映，或拨打12345政务服务便民热线咨询。"
         )
     elif reason == "other_language":
+        example = example_question(index)
         text = (
-            f"抱歉，本服务只用中文回答已收录政策文件（{holds}）的问题。可以这样问：“{example_question(index)}”\n"
+            f"抱歉，本服务只用中文回答已收录政策文件（{holds}）的问题。可以这样问：“{example}”\n"
             "This service answers questions, in Chinese, about the Chinese policy documents it holds; "
-            f"for example: “{example_question(index)}”"
+            f"for example: “{example}”"
         )
     elif reason == "region_not_covered":
         text = (

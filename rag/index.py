@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -190,7 +190,7 @@ def build_index(
             },
             "settings": build_settings(),
             "corpus": corpus_hashes(corpus_dir),
-            "skipped": [{"source": s.source, "message": s.message, "message_zh": s.message_zh} for s in skipped],
+            "skipped": [asdict(s) for s in skipped],
             "counts": {
                 "documents": len(documents),
                 "clauses": len(clauses),

@@ -76,17 +76,16 @@ def train(
 
     examples = load_examples(train_path, eval_path)
     retrievals = [retriever.retrieve(e.question, k=5) for e in examples]
-    vectors = np.stack([r.vector for r in retrievals])
-    x_kind_all = np.stack([kind_features(v, e.question) for v, e in zip(vectors, examples)])
 
     # Kind: trained on the labelled questions.
     labelled = [i for i, e in enumerate(examples) if e.kind is not None]
+    x_kind = np.stack([kind_features(retrievals[i].vector, examples[i].question) for i in labelled])
     y_kind = np.array([KINDS.index(examples[i].kind) for i in labelled])
     # C chosen by 5-fold cross-validation on the training questions (0.5–32: 8 best policy-vs-rest AUC).
     kind_lr = LogisticRegression(C=8.0, max_iter=5000, class_weight="balanced", random_state=seed)
     split = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    oof_kind = cross_val_predict(kind_lr, x_kind_all[labelled], y_kind, cv=split, method="predict_proba")
-    kind_lr.fit(x_kind_all[labelled], y_kind)
+    oof_kind = cross_val_predict(kind_lr, x_kind, y_kind, cv=split, method="predict_proba")
+    kind_lr.fit(x_kind, y_kind)
     kind_accuracy = float((oof_kind.argmax(1) == y_kind).mean())
     # Not a policy question: the lowest bar that, out of fold, turns away at most kind_false_decline of policy questions.
     not_policy = 1 - oof_kind[:, 0]

@@ -60,11 +60,11 @@ class Pipeline:
         return list(dict.fromkeys(d.meta.region for d in self.index.documents if d.meta.region))
 
     def check_region(self, region: str | None) -> None:
-        if region is not None and region not in self.regions():
-            covered = "、".join(self.regions())
+        regions = self.regions()
+        if region is not None and region not in regions:
             raise UnknownRegion(
-                f"no document of region {region!r}; covered: {', '.join(self.regions())}",
-                f"已收录的文件不涉及{region}，目前收录的地区：{covered}",
+                f"no document of region {region!r}; covered: {', '.join(regions)}",
+                f"已收录的文件不涉及{region}，目前收录的地区：{'、'.join(regions)}",
             )
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid", **filters: str | None) -> list[Hit]:
