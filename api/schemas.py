@@ -60,8 +60,8 @@ class CitationOut(ClauseOut):
     n: int
     score: float
     quote: str | None
-    doc_status: Literal["征求意见稿", "正式"]
-    validity: Literal["现行", "征求意见稿", "已废止"]
+    doc_status: Literal["征求意见稿", "草案", "试行", "暂行", "正式"]
+    validity: Literal["现行", "征求意见稿", "草案", "尚未施行", "已废止"]
     valid_until: str | None
 
 
@@ -91,14 +91,15 @@ class DocumentOut(BaseModel):
     source: str
     short_title: str
     title: str
-    region: str
+    region: str | None
     issuer: str | None
     doc_number: str | None
     date: str | None
-    status: Literal["征求意见稿", "正式"]
+    effective: str | None
+    status: Literal["征求意见稿", "草案", "试行", "暂行", "正式"]
     valid_until: str | None
     disclosure: str | None
-    validity: Literal["现行", "征求意见稿", "已废止"]
+    validity: Literal["现行", "征求意见稿", "草案", "尚未施行", "已废止"]
     sha256: str
     clause_count: int
 

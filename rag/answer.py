@@ -25,10 +25,10 @@ from .asks import (
 from .judge import Judgement, ruled
 from .expand import synonyms
 from .index import PolicyIndex
-from .intent import REGION_NAMES, Scope
+from .intent import Scope, place_spans
 from .metadata import about_metadata, cn_date, metadata_answer, metadata_fields, overview
 from .parse import department_spans
-from .records import Answer, Citation, Clause, Department, DocumentMeta, Hit
+from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
 from .tokens import tokenize, word_sequence, words
@@ -315,7 +315,8 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     if not re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", quote):
         return False  # B2B, O2O and 5G are names, not figures
     phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if ASKS_QUANTITY.search(p)), question)
-    names = {n for names in REGION_NAMES.values() for n in names}
+    names = {phrase[start:end] for start, end in place_spans(phrase)}
+    names |= {t for name in names for t in tokenize(name)}
     terms = [
         t for t in tokenize(ASKS_FIGURE.sub(" ", phrase))
         if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit()
@@ -453,8 +454,8 @@ def _status_notes(citations: list[Citation], metas: dict[str, DocumentMeta], tod
     for doc_id in dict.fromkeys(c.clause.doc_id for c in citations):
         meta = metas[doc_id]
         parts = []
-        if meta.status == "征求意见稿":
-            parts.append("为征求意见稿，并非正式印发的文件")
+        if meta.status in DRAFT_STATUSES:
+            parts.append(f"为{meta.status}，并非正式印发的文件")
         if meta.valid_until and today.isoformat() > meta.valid_until:
             parts.append(f"已于{cn_date(meta.valid_until)}废止")
         elif meta.valid_until:

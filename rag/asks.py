@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-from .intent import REGION_NAMES
+from .places import gazetteer
 from .tokens import word_sequence
 
 ASKS_SUPPORT = re.compile(
@@ -115,7 +115,12 @@ def missing_detail(question: str, action: str | None) -> str | None:
 
 
 _HOW = frozenset("怎么 怎样 如何 咋 哪里 哪儿 哪".split())
-_HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来说".split()) | {n for names in REGION_NAMES.values() for n in names}
+_HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来说".split())
+
+
+def _is_place(word: str) -> bool:
+    """A whole word that names a place (天津, 杭州): skipped between 怎么 and the errand."""
+    return any(start == 0 and end == len(word) for start, end, _ in gazetteer().find(word))
 # Words after 怎么 that ask what a clause means or says, not how to run an errand.
 _READING = frozenset("理解 解读 看待 说 讲 写 规定 表述 体现 落实 执行 样 回事".split())
 # Errands a person runs. "天津如何扶持农业电商" asks what a policy does and is not checked here:
@@ -136,7 +141,7 @@ def asked_action(question: str, corpus_uses: Callable[[str], bool] | None = None
     for i, word in enumerate(words[:-1]):
         if word not in _HOW or (word == "哪" and (i == 0 or words[i - 1] not in ("去", "到", "在"))):
             continue  # 哪 alone is "which" (哪一级), not "where"
-        following = [w for w in words[i + 1 : i + 4] if w not in _HOW_FILLERS]
+        following = [w for w in words[i + 1 : i + 4] if w not in _HOW_FILLERS and not _is_place(w)]
         action = following[0] if following else ""
         if action in _ERRANDS:
             return action

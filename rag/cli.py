@@ -1,4 +1,4 @@
-"""The `policyqa` command: index, ask, search, clauses, serve, eval."""
+"""The `policyqa` command: index, add, check, remove, documents, ask, search, clauses, serve, eval."""
 from __future__ import annotations
 
 import argparse
@@ -44,6 +44,89 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"索引就绪 index ready: {args.index} — {counts['documents']} 份文件, {counts['clauses']} 条条款, "
         f"{counts['windows']} 个向量窗口 (built {index.manifest['built_at']}, {index.manifest['build_seconds']} s)"
     )
+    return 0
+
+
+def _print_report(report) -> None:
+    """What was read from one document, in the order an official checks it."""
+    verdict = {
+        "checked": "检查", "added": "已添加", "replaced": "已替换为新版本", "duplicate": "重复，已跳过",
+        "failed": "失败", "removed": "已移除",
+    }[report.action]  # fmt: skip
+    print(f"[{verdict} {report.action}] {report.path}")
+    if report.action == "failed":
+        print(f"  {report.message_zh}\n  {report.message}")
+        return
+    fields = [
+        ("id", report.doc_id), ("文件 text", report.source), ("标题 title", report.title), ("文号", report.doc_number),
+        ("发文机关 issuer", report.issuer), ("成文日期 date", report.date), ("施行日期 effective", report.effective),
+        ("有效期至 valid until", report.valid_until), ("状态 status", report.status), ("效力 validity", report.validity),
+        ("地区 region", report.region), ("条款 clauses", report.clauses), ("格式 format", report.format),
+    ]  # fmt: skip
+    for name, value in fields:
+        if value is not None:
+            print(f"  {name}: {value}")
+    if report.duplicate_of:
+        print(f"  重复 duplicate of: {report.duplicate_of} — {report.message_zh}" + ("" if report.action == "replaced" else "（--replace 可替换为新版本）"))
+    for warning in report.warnings:
+        print(f"  警告 warning: {warning}")
+
+
+def _options(args: argparse.Namespace):
+    from .ingest import Options
+
+    return Options(args.id, args.region, args.short_title, args.status, getattr(args, "replace", False))
+
+
+def _reindex(args: argparse.Namespace) -> int:
+    """Bring the index up to date after the corpus changed (only new clauses are embedded)."""
+    args.force = False
+    return cmd_index(args)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .ingest import check
+
+    reports = check([Path(p) for p in args.paths], Path(args.corpus), _options(args))
+    for report in reports:
+        _print_report(report)
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .ingest import add
+
+    if args.id and len(args.paths) > 1:
+        print("--id 只能用于单个文件 --id names one file only", file=sys.stderr)
+        return 2
+    reports = add([Path(p) for p in args.paths], Path(args.corpus), _options(args))
+    for report in reports:
+        _print_report(report)
+    status = 0 if all(r.ok for r in reports) else 1
+    if any(r.action in ("added", "replaced") for r in reports):
+        _reindex(args)
+    return status
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from .ingest import remove
+
+    _print_report(remove(Path(args.corpus), args.doc_id))
+    return _reindex(args)
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .corpus import read_corpus
+
+    documents, skipped = read_corpus(Path(args.corpus))
+    today = date.today().isoformat()
+    for d in documents:
+        m = d.meta
+        print(f"{m.id}\t{m.region or '—'}\t{m.status}\t{m.validity(today)}\t{len(d.clauses)} 条\t{m.title}\t{m.doc_number or ''}")
+    for problem in skipped:
+        print(f"跳过 skipped: {problem.message_zh}", file=sys.stderr)
     return 0
 
 
@@ -128,6 +211,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or rebuild the index when missing or stale")
     p.add_argument("--force", action="store_true", help="rebuild even when current")
     p.set_defaults(func=cmd_index)
+
+    def document_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="+", metavar="PATH", help=".txt .md .html .htm .docx .pdf")
+        p.add_argument("--id", help="the document's id (one file only); default: the file name")
+        p.add_argument("--region", help="its region (全国, 北京, 广州…) when the text does not tell")
+        p.add_argument("--short-title", help="how answers cite it; default: the title without its issuer")
+        p.add_argument("--status", choices=["征求意见稿", "草案", "试行", "暂行", "正式"], help="when the text does not say")
+
+    p = sub.add_parser("add", help="add documents to the corpus and bring the index up to date")
+    document_options(p)
+    p.add_argument("--replace", action="store_true", help="a document already held (same 文号, or title and date) gets this new version, keeping its id")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("check", help="print what add would read from each document; change nothing")
+    document_options(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("remove", help="remove a document from the corpus and the index")
+    p.add_argument("doc_id")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("documents", help="list the documents in the corpus")
+    p.set_defaults(func=cmd_documents)
 
     p = sub.add_parser("ask", help="answer a question")
     p.add_argument("question")

@@ -1,20 +1,29 @@
-"""Load the corpus folder: texts, their metadata, and their clauses."""
+"""Load the corpus folder: texts, their metadata, and their clauses.
+
+Every `*.txt` in the folder is a document. What the text says about itself (title, 文号, issuer,
+dates, validity, status) is read by the parser, its region from the gazetteer (rag/places.py);
+`documents.toml` is optional: per-file overrides (id, short title, region, status, aliases) and
+fields the text does not state (`unknown`). A field set there for a document whose text states it
+must agree with the text."""
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 from .errors import CorpusError
 from .parse import parse_document
-from .records import Clause, DocumentMeta
+from .places import gazetteer
+from .records import Clause, DocStatus, DocumentMeta
 
 logger = logging.getLogger(__name__)
 
 METADATA_FILE = "documents.toml"
-_TEXT_FIELDS = ("title", "issuer", "doc_number", "date", "valid_until")
+_TEXT_FIELDS = ("title", "issuer", "doc_number", "date", "valid_until", "effective")
 
 
 @dataclass
@@ -23,6 +32,7 @@ class Document:
     aliases: list[str]
     addressees: str | None
     clauses: list[Clause]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -48,21 +58,32 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
     documents, skipped = read_corpus(corpus_dir)
     if skipped:
         raise CorpusError(skipped[0].message, skipped[0].message_zh)
+    if not documents:
+        raise CorpusError(f"no document in {corpus_dir} (add some: policyqa add PATH)", f"语料目录 {corpus_dir} 中没有文件（可用 policyqa add 添加）")
     return documents
 
 
 def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
     """The documents that can be read and parsed, and a report of those that cannot: one bad
-    document never stops the others."""
+    document never stops the others. A document that repeats one already read (the same 文号, or
+    the same title and date) is reported and left out."""
     entries = _entries(corpus_dir)
-    documents, skipped = [], []
+    listed = {str(e["source"]) for e in entries if "source" in e}
+    entries += [{"source": p.name} for p in sorted(corpus_dir.glob("*.txt")) if p.name not in listed]
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
     for number, entry in enumerate(entries, start=1):
         source = str(entry.get("source", f"[[document]] #{number}"))
         try:
-            documents.append(_load_document(corpus_dir, entry))
+            document = _load_document(corpus_dir, entry)
+            twin = duplicate_of(document.meta, [d.meta for d in documents])
+            if twin is not None:
+                skipped.append(Skipped(source, f"{source}: the same document as {twin.id} ({twin.source})", f"{source} 与已收录的 {twin.id}（{twin.source}）是同一文件"))
+                continue
+            documents.append(document)
         except CorpusError as exc:
             skipped.append(Skipped(source, str(exc), exc.message_zh))
-        except (KeyError, TypeError) as exc:  # an entry without id, source, short_title or region
+        except (KeyError, TypeError) as exc:  # an entry without a source
             skipped.append(Skipped(source, f"{METADATA_FILE}: entry {source} lacks {exc}", f"{METADATA_FILE} 中 {source} 缺少字段 {exc}"))
         except ValueError as exc:  # the parser's own checks, such as clause ids that repeat
             skipped.append(Skipped(source, f"{source}: cannot be parsed: {exc}", f"{source} 无法解析：{exc}"))
@@ -71,13 +92,36 @@ def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
     return documents, skipped
 
 
+def duplicate_of(meta: DocumentMeta, others: list[DocumentMeta]) -> DocumentMeta | None:
+    """A document already held that this one repeats: the same 文号, or the same title and date."""
+    for other in others:
+        if other.id == meta.id:
+            return other
+        if meta.doc_number and meta.doc_number == other.doc_number:
+            return other
+        if meta.date and meta.title == other.title and meta.date == other.date:
+            return other
+    return None
+
+
+def short_title_of(title: str) -> str:
+    """The title without its issuer and draft mark: 广州市人民政府办公厅关于进一步加强…的通知 →
+    进一步加强…的通知."""
+    short = re.sub(r"[（(](?:征求意见稿|草案)[）)]$", "", title)
+    if "关于" in short[:40]:
+        short = short.split("关于", 1)[1] or short
+    return short or title
+
+
 def _entries(corpus_dir: Path) -> list[dict]:
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"missing corpus folder {corpus_dir}", f"缺少语料目录 {corpus_dir}")
     meta_path = corpus_dir / METADATA_FILE
     if not meta_path.is_file():
-        raise CorpusError(f"missing {meta_path}", f"缺少语料元数据文件 {meta_path}")
+        return []
     try:
-        entries = tomllib.loads(meta_path.read_text(encoding="utf-8"))["document"]
-    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        entries = tomllib.loads(meta_path.read_text(encoding="utf-8")).get("document", [])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{meta_path}: {exc}", f"语料元数据文件格式错误：{exc}") from exc
     return entries
 
@@ -91,30 +135,49 @@ def _load_document(corpus_dir: Path, entry: dict) -> Document:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CorpusError(f"{path} is not UTF-8", f"语料文件不是 UTF-8 编码：{path}") from exc
-    parsed = parse_document(text, entry["id"], entry["source"], entry["short_title"])
+    return build_document(text, raw, entry, path.name)
+
+
+def build_document(text: str, raw: bytes, entry: dict, name: str) -> Document:
+    """A document from its text and its overrides (an entry of documents.toml, possibly only `source`)."""
+    path = Path(name)
+    doc_id = str(entry.get("id") or path.stem)
+    parsed = parse_document(text, doc_id, entry["source"], entry.get("short_title") or "")
     found = {name: getattr(parsed, name) for name in _TEXT_FIELDS}
     unknown = set(entry.get("unknown", []))
-    for name in _TEXT_FIELDS:
-        declared = entry.get(name)
-        if found[name] is not None and name in unknown:
-            raise CorpusError(f"{path.name}: {name} is listed unknown but the text says {found[name]!r}")
-        if declared is not None and found[name] is not None and declared != found[name]:
-            raise CorpusError(f"{path.name}: {name} {declared!r} contradicts the text {found[name]!r}")
-        if found[name] is None:
-            found[name] = declared
+    for key in _TEXT_FIELDS:
+        declared = entry.get(key)
+        if found[key] is not None and key in unknown:
+            raise CorpusError(f"{path.name}: {key} is listed unknown but the text says {found[key]!r}")
+        if declared is not None and found[key] is not None and declared != found[key]:
+            raise CorpusError(f"{path.name}: {key} {declared!r} contradicts the text {found[key]!r}")
+        if found[key] is None:
+            found[key] = declared
+    if not parsed.clauses:
+        raise CorpusError(f"{path.name}: no clause found in the text", f"{path.name} 中没有找到条款")
+    title = found["title"] or path.stem
+    short_title = entry.get("short_title") or short_title_of(title)
+    if not entry.get("short_title"):  # clauses carry the document's short title
+        for clause in parsed.clauses:
+            clause.doc_title = short_title
+    region = entry.get("region") or gazetteer().region_of_document(title, found["issuer"], found["doc_number"])
+    status = entry.get("status") or parsed.status
+    if status not in get_args(DocStatus):
+        raise CorpusError(f"{path.name}: unknown status {status!r}", f"{path.name} 的状态 {status} 无法识别")
     meta = DocumentMeta(
-        id=entry["id"],
+        id=doc_id,
         source=entry["source"],
-        short_title=entry["short_title"],
-        title=found["title"],
-        region=entry["region"],
+        short_title=short_title,
+        title=title,
+        region=region,
         issuer=found["issuer"],
         doc_number=found["doc_number"],
         date=found["date"],
-        status="征求意见稿" if parsed.draft else "正式",
+        status=status,
         valid_until=found["valid_until"],
         disclosure=parsed.disclosure,
         sha256=hashlib.sha256(raw).hexdigest(),
+        effective=found["effective"],
     )
     logger.debug("parsed %s: %d clauses", meta.id, len(parsed.clauses))
-    return Document(meta, list(entry.get("aliases", [])), parsed.addressees, parsed.clauses)
+    return Document(meta, list(entry.get("aliases", [])), parsed.addressees, parsed.clauses, parsed.warnings)

@@ -54,3 +54,7 @@ class UnknownDocument(NotFound):
 
 class ModelNotFound(PolicyQAError):
     message_zh = "未找到嵌入模型"
+
+
+class ExtractError(CorpusError):
+    message_zh = "无法读取文件"

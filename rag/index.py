@@ -20,7 +20,7 @@ import numpy as np
 from .bm25 import BM25
 from .corpus import Document, corpus_hashes, read_corpus, sha256_file
 from .embed import Embedder, model_fingerprint, resolve_model_path
-from .errors import CorpusError, IndexCorrupt, IndexMissing, IndexStale
+from .errors import CorpusError, IndexCorrupt, IndexMissing, IndexStale, PolicyQAError
 from .parse import PARSER_VERSION
 from .records import Clause, DocumentMeta
 from .sentences import split_sentences
@@ -92,7 +92,7 @@ class PolicyIndex:
 
 
 def context_line(meta: DocumentMeta, clause: Clause) -> str:
-    return " ".join([meta.short_title, meta.region, *clause.path])
+    return " ".join([meta.short_title, meta.region or "", *clause.path])
 
 
 def make_windows(clause: Clause, context: str, max_chars: int = WINDOW_CHARS) -> list[str]:
@@ -155,8 +155,14 @@ def build_index(
         for position, clause in enumerate(clauses)
         for s in split_sentences(clause.text)
     ]
-    logger.info("embedding %d windows and %d sentences of %d clauses", len(windows), len(sentences), len(clauses))
-    vectors = embedder.encode([w.text for w in windows] + [clauses[s.clause].text[s.start : s.end] for s in sentences], show_progress=show_progress)
+    texts = [w.text for w in windows] + [clauses[s.clause].text[s.start : s.end] for s in sentences]
+    # Texts embedded by the index being replaced are not embedded again: adding one document embeds only its clauses.
+    cache = previous_vectors(index_dir, embedder)
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    logger.info("embedding %d of %d texts (%d clauses; the rest from the previous index)", len(missing), len(texts), len(clauses))
+    if missing:
+        cache.update(zip(missing, embedder.encode(missing, show_progress=show_progress)))
+    vectors = np.stack([cache[t] for t in texts]).astype(np.float32)
     dense = faiss.IndexFlatIP(embedder.dim)
     dense.add(vectors[: len(windows)])
     sentence_vectors = vectors[len(windows) :]
@@ -209,6 +215,29 @@ def build_index(
     logger.info("index written to %s in %.1f s", index_dir, manifest["build_seconds"])
     bm25 = BM25([w.tokens for w in windows])
     return PolicyIndex(index_dir, manifest, documents, clauses, windows, dense, bm25, sentences, sentence_vectors)
+
+
+def previous_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Text → vector of the index now at index_dir, when it was built with the same model and its files
+    are intact; empty otherwise (then everything is embedded)."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest["model"]["fingerprint"] != embedder.fingerprint:
+            return {}
+        for name in DATA_FILES:
+            if sha256_file(index_dir / name) != manifest["files"][name]:
+                return {}
+        windows = [json.loads(line)["text"] for line in (index_dir / WINDOWS).read_text(encoding="utf-8").splitlines()]
+        clauses = [json.loads(line)["text"] for line in (index_dir / CLAUSES).read_text(encoding="utf-8").splitlines()]
+        sentences = [json.loads(line) for line in (index_dir / SENTENCES).read_text(encoding="utf-8").splitlines()]
+        dense = faiss.read_index(str(index_dir / DENSE))
+        window_vectors = dense.reconstruct_n(0, dense.ntotal)
+        sentence_vectors = np.load(index_dir / SENTENCE_VECTORS)
+    except (PolicyQAError, OSError, KeyError, ValueError, RuntimeError, TypeError):
+        return {}
+    cache = dict(zip(windows, window_vectors))
+    cache.update((clauses[s["clause"]][s["start"] : s["end"]], v) for s, v in zip(sentences, sentence_vectors))
+    return cache
 
 
 def _swap_in(staging: Path, index_dir: Path) -> None:

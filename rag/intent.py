@@ -5,23 +5,10 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Document
+from .places import gazetteer
 from .records import Clause
-from .tokens import tokenize
 
-# Places inside the corpus regions, so "杭州" scopes to the Zhejiang document.
-REGION_NAMES = {
-    "天津": ("天津", "滨海新区", "津门"),
-    "重庆": ("重庆", "渝", "两江新区"),
-    "浙江": ("浙江", "浙", "杭州", "宁波", "温州", "绍兴", "嘉兴", "湖州", "金华", "台州", "丽水", "衢州", "舟山", "义乌"),
-}
-# Places the corpus does not cover: a question only about them is declined.
-FOREIGN_PLACES = (
-    "北京 上海 广东 广州 深圳 江苏 南京 苏州 山东 济南 青岛 河北 石家庄 雄安 河南 郑州 湖北 武汉 湖南 长沙 "
-    "四川 成都 福建 福州 厦门 安徽 合肥 陕西 西安 辽宁 沈阳 大连 吉林 长春 黑龙江 哈尔滨 山西 太原 江西 南昌 "
-    "广西 南宁 云南 昆明 贵州 贵阳 海南 海口 三亚 甘肃 兰州 青海 西宁 宁夏 银川 新疆 乌鲁木齐 西藏 拉萨 "
-    "内蒙古 呼和浩特 香港 澳门 台湾 东莞 佛山 珠海 无锡 常州 徐州 烟台 雄安新区 美国 日本 欧盟 英国 新加坡 "
-    "粤港澳 长三角 珠三角"
-).split()
+NATIONAL = "全国"  # the region of national documents: they apply everywhere
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN = "一二三四五六七八九十"
@@ -82,22 +69,39 @@ def find_reference(question: str) -> Reference:
     return ref
 
 
+def place_spans(question: str) -> list[tuple[int, int]]:
+    """Where the question names places (provinces, cities, districts, blocs, other countries)."""
+    return [(start, end) for start, end, _ in gazetteer().find(question)]
+
+
 def detect_scope(question: str, documents: list[Document]) -> Scope:
+    """The regions and documents a question points at. Regions are those of the documents loaded:
+    a place inside one (杭州 in 浙江, 天河区 in 广州) scopes to it; any other place is foreign, and
+    then only national documents, which apply everywhere, can answer."""
     scope = Scope()
-    for region, names in REGION_NAMES.items():
-        if any(name in question for name in names):
-            scope.regions.add(region)
-    # Whole words only: 大连 must not be found in 扩大连锁, nor 成都 in 形成都市.
-    tokens = set(tokenize(question))
-    scope.foreign = [place for place in FOREIGN_PLACES if place in tokens]
+    places = gazetteer()
+    loaded = {d.meta.region for d in documents if d.meta.region and d.meta.region != NATIONAL}
+    for _, _, place in places.find(question):
+        covering = {region for region in loaded if places.contains(region, place)} if place.level != "group" else set()
+        if covering:
+            scope.regions |= covering
+        elif place.level != "country":
+            scope.foreign.append(places.short(place))
+    scope.regions |= {region for region in loaded if region in question}  # a region the gazetteer does not know
     named = {d.meta.id for d in documents if any(alias in question for alias in _names(d))}
     scope.named_docs = named
     region_of = {d.meta.id: d.meta.region for d in documents}
-    chosen = {d for d in named if not scope.regions or region_of[d] in scope.regions}
+    national = {d.meta.id for d in documents if d.meta.region == NATIONAL}
+    chosen = {d for d in named if not scope.regions or region_of[d] in scope.regions or d in national}
     for region in scope.regions:
         # A region named without one of its documents keeps all of its documents.
         if not any(region_of[doc_id] == region for doc_id in named):
             chosen |= {d.meta.id for d in documents if d.meta.region == region}
+    if chosen and not named and national:
+        chosen |= national  # national provisions apply in every region
+    if scope.foreign and not scope.regions and not named and national:
+        chosen = set(national)  # a place not covered: only what applies everywhere
+        scope.foreign = []
     scope.doc_ids = chosen
     scope.reference = find_reference(question)
     return scope
@@ -113,6 +117,9 @@ def clause_numbers(clause: Clause) -> list[int | None]:
 
 def matches_reference(clause: Clause, ref: Reference, straight_through: bool) -> bool:
     """Does a clause sit at the numbered position the question names?"""
+    article = re.fullmatch(rf"第([{_CN}百零]+)条", clause.label)
+    if article:  # a law's articles are numbered through the text: 第二十二条, 第三章第二十二条
+        return ref.item == cn_to_int(article.group(1)) and ref.section is None
     numbers = clause_numbers(clause)
     if None in numbers:
         return False  # 序言 / 结语

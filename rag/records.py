@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-DocStatus = Literal["征求意见稿", "正式"]
-Validity = Literal["现行", "已废止", "征求意见稿"]
+# The document's own word for what it is; 征求意见稿 and 草案 are drafts, not in force.
+DocStatus = Literal["征求意见稿", "草案", "试行", "暂行", "正式"]
+DRAFT_STATUSES = ("征求意见稿", "草案")
+Validity = Literal["现行", "已废止", "征求意见稿", "草案", "尚未施行"]
 SearchMode = Literal["hybrid", "dense", "bm25"]
 # Why an answer was given or declined: a short stable code for the widget, the logs and the evaluation.
 Reason = Literal[
@@ -67,12 +69,15 @@ class DocumentMeta:
     valid_until: str | None  # ISO date
     disclosure: str | None = None  # 主动公开, as noted under the signature
     sha256: str = ""
+    effective: str | None = None  # ISO date the text says it takes effect (施行日期)
 
     def validity(self, today: str) -> Validity:
         if self.valid_until is not None and today > self.valid_until:
             return "已废止"
-        if self.status == "征求意见稿":
-            return "征求意见稿"
+        if self.status in DRAFT_STATUSES:
+            return self.status  # type: ignore[return-value]
+        if self.effective is not None and today < self.effective:
+            return "尚未施行"
         return "现行"
 
     def to_dict(self) -> dict:

@@ -11,7 +11,7 @@ import numpy as np
 from .embed import Embedder
 from .expand import expand
 from .index import PolicyIndex
-from .intent import REGION_NAMES, Scope, detect_scope, resolve_reference
+from .intent import Scope, detect_scope, place_spans, resolve_reference
 from .records import Hit, SearchMode
 from .tokens import tokenize, words
 
@@ -57,15 +57,13 @@ class Retriever:
         self._clause_doc = [c.doc_id for c in index.clauses]
         self._region = {d.meta.id: d.meta.region for d in index.documents}
         # Tokens of place and document names: they scope a question but are no evidence of an answer.
-        names = [n for names in REGION_NAMES.values() for n in names]
+        names = [d.meta.region for d in index.documents if d.meta.region]
         names += [n for d in index.documents for n in (d.meta.short_title, d.meta.title, *d.aliases)]
         names += ["征求意见稿", "实施意见", "实施方案"]
         self._name_tokens = {t for n in names for t in tokenize(n)} | {"意见", "方案"}
         self._names = re.compile("|".join(sorted(map(re.escape, set(names)), key=len, reverse=True)))
-        self._straight = {
-            d.meta.id: all(c.label.startswith("（") for c in d.clauses if c.label not in ("序言", "结语"))
-            for d in index.documents
-        }
+        # Numbered （一）…（五十三） straight through its parts (a few unnumbered parts may follow).
+        self._straight = {d.meta.id: _cited_alone_share(d.clauses) >= 0.8 for d in index.documents}
 
     def retrieve(
         self,
@@ -83,12 +81,15 @@ class Retriever:
         bm25_clause = np.zeros(n_clauses, dtype=np.float32)
         content_dense = np.full(n_clauses, -1.0, dtype=np.float32)
         query = expand(question) if self.settings.use_synonyms else question
-        terms = [w for w in dict.fromkeys(words(query)) if w not in self._name_tokens]
-        topic = self._names.sub("", question).strip()
+        # Places named (天津, 杭州, 天河区) say where to look, like document names, not what is asked.
+        places = {question[start:end] for start, end in place_spans(question)}
+        name_tokens = self._name_tokens | {t for place in places for t in tokenize(place)}
+        terms = [w for w in dict.fromkeys(words(query)) if w not in name_tokens]
+        topic = self._strip_names(question, places)
         vector = None
         if mode in ("hybrid", "dense"):
             # Names say where to look, not what is asked: "天津今天天气" must not score as 天津 policy.
-            stripped = self._names.sub("", query).strip() or query
+            stripped = self._strip_names(query, places) or query
             vectors = self.embedder.encode([query] if stripped == query else [query, stripped])
             vector = vectors[0]
             window_scores = self._dense_scores(vectors)
@@ -99,7 +100,7 @@ class Retriever:
             tokens = tokenize(query)
             window_scores = self.index.bm25.scores(tokens)
             np.maximum.at(bm25_clause, self._window_clause, window_scores)
-            content = [t for t in tokens if t not in self._name_tokens]
+            content = [t for t in tokens if t not in name_tokens]
             np.maximum.at(content_clause, self._window_clause, self.index.bm25.scores(content))
 
         candidates = np.flatnonzero(allowed)
@@ -149,6 +150,13 @@ class Retriever:
             doc_ids, unresolved, vector, terms, topic,
         )  # fmt: skip
 
+    def _strip_names(self, text: str, places: set[str]) -> str:
+        """The text without document names and the places it names."""
+        text = self._names.sub("", text)
+        for place in sorted(places, key=len, reverse=True):
+            text = text.replace(place, "")
+        return text.strip()
+
     def _dense_scores(self, vectors: np.ndarray) -> np.ndarray:
         """Inner product of each query with every window, from the FAISS index, in window order."""
         total = self.index.dense.ntotal
@@ -179,6 +187,11 @@ class Retriever:
             for clause in resolve_reference(clauses, scope.reference, self._straight[document.meta.id]):
                 found.append(self.index.position[clause.id])
         return found
+
+
+def _cited_alone_share(clauses) -> float:
+    numbered = [c for c in clauses if c.label not in ("序言", "结语") and not c.label.startswith("附件")]
+    return sum(c.label.startswith("（") for c in numbered) / len(numbered) if numbered else 0.0
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:

@@ -660,7 +660,7 @@ button:disabled { cursor: not-allowed; }
       this.after.replaceChildren();
       if (this.answerable) return;
       append(this.after, [
-        h("p", { class: "pqa-hint" }, "建议换一种说法，写明地区（如天津、重庆、浙江）、文件名称或具体事项后再问。您也可以试试："),
+        h("p", { class: "pqa-hint" }, "建议换一种说法，写明地区、文件名称或具体事项后再问。您也可以试试："),
         starterChips(),
       ]);
     }

@@ -2,6 +2,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.errors import IndexCorrupt, IndexMissing, IndexStale
@@ -124,22 +125,47 @@ def _add_entry(folder, **entry):
         toml.write("\n".join(lines) + "\n")
 
 
-def test_a_document_that_cannot_be_parsed_is_reported_and_the_others_indexed(small_corpus, tmp_path, embedder):
-    """A real State Council notice whose attachment numbers 一、二、 again, a file that is not UTF-8 and
-    an entry whose file is missing: each is reported by name; the good document is indexed."""
+def test_a_document_that_cannot_be_read_is_reported_and_the_others_indexed(small_corpus, tmp_path, embedder):
+    """A real State Council notice whose attachment numbers 一、二、 again (it crashed parser 3) is now
+    indexed; a file that is not UTF-8 and an entry whose file is missing are each reported by name."""
     shutil.copy(FIXTURES / "gov-innovation-annex-2018-126.txt", small_corpus)
-    _add_entry(small_corpus, id="gov-126", source="gov-innovation-annex-2018-126.txt", short_title="创新举措通知", region="全国")
     (small_corpus / "broken.txt").write_bytes("一、总则\n".encode("gbk"))
     _add_entry(small_corpus, id="broken", source="broken.txt", short_title="坏文件", region="天津")
     _add_entry(small_corpus, id="gone", source="gone.txt", short_title="不存在", region="天津")
     index = build_index(small_corpus, tmp_path / "index", embedder)
-    assert [d.meta.id for d in index.documents] == ["chongqing-platform-economy"]
+    assert [d.meta.id for d in index.documents] == ["chongqing-platform-economy", "gov-innovation-annex-2018-126"]
+    national = index.documents[1].meta
+    assert national.region == "全国" and national.doc_number == "国办发〔2018〕126号"  # read from the text, no entry
     skipped = {s["source"]: s for s in index.manifest["skipped"]}
-    assert set(skipped) == {"gov-innovation-annex-2018-126.txt", "broken.txt", "gone.txt"}
-    assert "duplicate clause ids" in skipped["gov-innovation-annex-2018-126.txt"]["message"]
+    assert set(skipped) == {"broken.txt", "gone.txt"}
     assert "UTF-8" in skipped["broken.txt"]["message_zh"] and "gone.txt" in skipped["gone.txt"]["message_zh"]
     # What was written is a current index: it loads, and is not rebuilt for the skipped files.
     assert load_index(tmp_path / "index", small_corpus, str(embedder.path)).manifest["skipped"] == index.manifest["skipped"]
+
+
+def test_rebuild_embeds_only_new_text(small_corpus, tmp_path, embedder, monkeypatch):
+    """Adding a document to a built index embeds its clauses only; the rest comes from the old vectors."""
+    index_dir = tmp_path / "index"
+    first = build_index(small_corpus, index_dir, embedder)
+    shutil.copy(FIXTURES / "gz-tekun-support-2021.txt", small_corpus)
+    encoded: list[str] = []
+    original = type(embedder).encode
+
+    def counting(self, texts, **kwargs):
+        encoded.extend(texts)
+        return original(self, texts, **kwargs)
+
+    monkeypatch.setattr(type(embedder), "encode", counting)
+    second = build_index(small_corpus, index_dir, embedder)
+    new = {p for p, c in enumerate(second.clauses) if c.doc_id == "gz-tekun-support-2021"}
+    new_texts = {w.text for w in second.windows if w.clause in new}
+    new_texts |= {second.clauses[s.clause].text[s.start : s.end] for s in second.sentences if s.clause in new}
+    assert new and encoded and set(encoded) <= new_texts
+    old = [c.id for c in first.clauses]
+    assert [c.id for c in second.clauses][: len(old)] == old
+    # Vectors from the cache are the vectors a fresh build computes.
+    fresh = build_index(small_corpus, tmp_path / "fresh", embedder)
+    assert np.allclose(fresh.sentence_vectors, second.sentence_vectors, atol=1e-5)
 
 
 def test_index_command_names_skipped_documents_and_still_builds(small_corpus, tmp_path, capsys):
