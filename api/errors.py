@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rag.errors import IndexUnavailable, InvalidRequest, NotFound, PolicyQAError
+from rag.errors import Forbidden, IndexUnavailable, InvalidRequest, NotFound, PolicyQAError, TooLarge, Unauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +61,16 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 async def _policyqa_error(request: Request, exc: PolicyQAError) -> JSONResponse:
     status = (
-        404 if isinstance(exc, NotFound)
+        401 if isinstance(exc, Unauthorized)
+        else 403 if isinstance(exc, Forbidden)
+        else 413 if isinstance(exc, TooLarge)
+        else 404 if isinstance(exc, NotFound)
         else 422 if isinstance(exc, InvalidRequest)
         else 503 if isinstance(exc, IndexUnavailable)
         else 500
     )  # fmt: skip
-    return JSONResponse(status_code=status, content=error_body(str(exc), exc.message_zh))
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(status_code=status, content=error_body(str(exc), exc.message_zh), headers=headers)
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 
+from .admin import router as admin_router
 from .errors import error_body, install_error_handlers
 from .routes import router
 from .settings import Settings, get_settings
@@ -18,7 +19,7 @@ from .state import AppState, load_state
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 16 * 1024  # a 500-character question is ~1.5 KB of JSON
 
-DESCRIPTION = """政策问答：基于天津、重庆、浙江平台经济政策文件的问答服务，每个回答都引用具体条款原文。
+DESCRIPTION = """政策问答：基于已收录政策文件的问答服务，每个回答都引用具体条款原文（收录的文件见 `/api/documents`）。
 
 Ask in Chinese, e.g. `灵活就业人员的社会保险费可以缓缴吗？`"""
 
@@ -50,10 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="PolicyQA 政策问答", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.policyqa = AppState()
+    app.state.settings = settings
     app.add_middleware(
         AllowlistCORS,
         allow_origins=settings.allowed_origins,
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "POST"],  # the admin routes are for servers, not pages
         allow_headers=["Content-Type"],
     )
     install_error_handlers(app)
@@ -61,11 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        # Uploads have their own limit, checked per file as they are read.
+        limit = settings.max_upload_bytes * 4 if request.url.path.startswith("/api/admin/") else MAX_BODY_BYTES
+        if length.isdigit() and int(length) > limit:
             return JSONResponse(status_code=413, content=error_body("Request body too large", "请求体过大"))
         return await call_next(request)
 
     app.include_router(router)
+    app.include_router(admin_router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
 
     @app.get("/", include_in_schema=False)

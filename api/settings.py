@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     allowed_origins: Annotated[list[str], NoDecode] = []
     host: str = "127.0.0.1"
     port: int = 8000
+    # The admin API (document upload and removal) is off unless a token is set.
+    admin_token: str | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

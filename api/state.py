@@ -1,18 +1,25 @@
-"""What the app loads once: the embedding model (shared across apps) and the pipeline."""
+"""What the app loads: the embedding model (shared across apps) and the pipeline, reloaded when the
+index on disk changes (a document added by `policyqa add` or the admin API) without a restart."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import os
+import threading
+import time
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rag.embed import Embedder
 from rag.errors import PolicyQAError
-from rag.index import load_index
+from rag.index import MANIFEST, load_index
 from rag.pipeline import Pipeline
 
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
+
+CHECK_SECONDS = 1.0  # how often a request may look at the manifest (one stat call)
 
 
 @lru_cache(maxsize=2)
@@ -20,20 +27,67 @@ def embedder_for(model: str) -> Embedder:
     return Embedder(model)
 
 
+def manifest_stamp(index_dir: Path) -> tuple[int, int, int] | None:
+    """Identifies the index on disk: the swap of a rebuild replaces the manifest file."""
+    try:
+        stat = os.stat(index_dir / MANIFEST)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
 @dataclass
 class AppState:
     pipeline: Pipeline | None = None
     problem: PolicyQAError | None = None  # why the index is not served
+    stamp: tuple[int, int, int] | None = None  # of the index being served
+    checked_at: float = 0.0
+    reloading: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _load(settings: Settings) -> tuple[Pipeline, tuple[int, int, int] | None]:
+    stamp = manifest_stamp(settings.index_dir)
+    embedder = embedder_for(settings.embedding_model)
+    index = load_index(settings.index_dir, settings.corpus_dir, str(embedder.path))
+    pipeline = Pipeline(index, embedder)
+    pipeline.ask("预热")  # pay one-off costs (jieba dictionary, first forward pass) before serving
+    return pipeline, stamp
 
 
 def load_state(settings: Settings) -> AppState:
     """Load the model and a current index; a missing, stale or corrupt index is refused, not served."""
     try:
-        embedder = embedder_for(settings.embedding_model)
-        index = load_index(settings.index_dir, settings.corpus_dir, str(embedder.path))
+        pipeline, stamp = _load(settings)
     except PolicyQAError as problem:
         logger.error("index not served: %s", problem)
-        return AppState(problem=problem)
-    pipeline = Pipeline(index, embedder)
-    pipeline.ask("预热")  # pay one-off costs (jieba dictionary, first forward pass) before serving
-    return AppState(pipeline=pipeline)
+        return AppState(problem=problem, stamp=manifest_stamp(settings.index_dir))
+    return AppState(pipeline=pipeline, stamp=stamp)
+
+
+def reload(state: AppState, settings: Settings) -> None:
+    """Load the index now on disk and swap it in; requests in flight keep the pipeline they hold.
+    A new index that cannot be loaded leaves the one being served (and is logged)."""
+    with state.reloading:
+        stamp = manifest_stamp(settings.index_dir)
+        if stamp == state.stamp and state.pipeline is not None:
+            return
+        try:
+            pipeline, stamp = _load(settings)
+        except PolicyQAError as problem:
+            logger.error("new index not loaded, still serving the previous one: %s", problem)
+            state.stamp = stamp  # not retried until the index changes again
+            if state.pipeline is None:
+                state.problem = problem
+            return
+        state.pipeline, state.problem, state.stamp = pipeline, None, stamp
+        logger.info("index reloaded: %s", pipeline.index.manifest["counts"])
+
+
+def reload_if_changed(state: AppState, settings: Settings) -> None:
+    """At most once a second: when the manifest on disk changed, reload in the background."""
+    now = time.monotonic()
+    if now - state.checked_at < CHECK_SECONDS:
+        return
+    state.checked_at = now
+    if manifest_stamp(settings.index_dir) != state.stamp and not state.reloading.locked():
+        threading.Thread(target=reload, args=(state, settings), name="policyqa-reload", daemon=True).start()

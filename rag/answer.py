@@ -25,7 +25,7 @@ from .asks import (
 from .judge import Judgement, ruled
 from .expand import synonyms
 from .index import PolicyIndex
-from .intent import Scope, place_spans
+from .intent import NATIONAL, Scope, place_spans
 from .metadata import about_metadata, cn_date, metadata_answer, metadata_fields, overview
 from .parse import department_spans
 from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
@@ -189,6 +189,8 @@ def answer_question(
         lead, tail = _NOT_GIVEN[missing]
         answerable = False
     notes = _status_notes(citations, metas, today)
+    if place_spans(question):  # a place was named: say which provisions are national and apply there too
+        notes += _national_notes(citations, metas)
     if scope.foreign:
         notes.append(f"说明：已收录文件不涉及{'、'.join(scope.foreign)}，以上仅为{covered(index)}中的规定。")
     text = "\n".join([lead, *statements, *([tail] if tail else [])])
@@ -446,6 +448,15 @@ def _statement(meta: DocumentMeta, clause: Clause, quote: str, departments: list
         names = "、".join(f"{d.name}（牵头）" if d.lead else d.name for d in departments)
         line += f"责任单位：{names}。"
     return line + f"[{n}]"
+
+
+def _national_notes(citations: list[Citation], metas: dict[str, DocumentMeta]) -> list[str]:
+    """A national document cited for a question about a place: its provisions apply everywhere."""
+    national = [d for d in dict.fromkeys(c.clause.doc_id for c in citations) if metas[d].region == NATIONAL]
+    return [
+        f"说明：《{metas[d].short_title}》是全国性规定，适用于各地区。" + "".join(f"[{c.n}]" for c in citations if c.clause.doc_id == d)
+        for d in national
+    ]
 
 
 def _status_notes(citations: list[Citation], metas: dict[str, DocumentMeta], today: date) -> list[str]:

@@ -134,7 +134,8 @@ def _load_document(corpus_dir: Path, entry: dict) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path} is not UTF-8", f"语料文件不是 UTF-8 编码：{path}") from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CorpusError(f"{path}, line {line}: not UTF-8", f"语料文件不是 UTF-8 编码：{path} 第{line}行") from exc
     return build_document(text, raw, entry, path.name)
 
 

@@ -58,3 +58,15 @@ class ModelNotFound(PolicyQAError):
 
 class ExtractError(CorpusError):
     message_zh = "无法读取文件"
+
+
+class Unauthorized(PolicyQAError):
+    message_zh = "需要管理令牌（Authorization: Bearer …）"
+
+
+class Forbidden(PolicyQAError):
+    message_zh = "管理令牌不正确"
+
+
+class TooLarge(InvalidRequest):
+    message_zh = "文件过大"

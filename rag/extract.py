@@ -183,9 +183,10 @@ def _decode(data: bytes, label: str, warnings: list[str], html: bool = False) ->
         lenient = data.decode("utf-8", "replace")
         bad = lenient.count("\ufffd")
         if bad > max(3, len(lenient) // 1000):
+            line = lenient[: lenient.index("\ufffd")].count("\n") + 1  # where the first undecodable byte is
             raise ExtractError(
-                f"{label}: cannot decode the text (tried UTF-8, UTF-8 with BOM, GB18030)",
-                f"{label}：无法识别文件的文字编码（已尝试 UTF-8、带 BOM 的 UTF-8、GB18030）",
+                f"{label}, line {line}: cannot decode the text (tried UTF-8, UTF-8 with BOM, GB18030)",
+                f"{label} 第{line}行：无法识别文件的文字编码（已尝试 UTF-8、带 BOM 的 UTF-8、GB18030）",
             )
         text, codec = lenient, "utf-8"
         warnings.append(f"有 {bad} 处字节不是有效的 UTF-8 编码，已替换为“\ufffd”")

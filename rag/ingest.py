@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 Action = Literal["checked", "added", "replaced", "duplicate", "failed", "removed"]
 OVERRIDE_FIELDS = ("id", "short_title", "region", "status")
+ORIGINAL_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
 
 @dataclass
@@ -157,8 +158,8 @@ def add(paths: list[Path], corpus_dir: Path, options: Options) -> list[Report]:
             reports.append(report)
             continue
         target.write_text(text, encoding="utf-8")
-        if path.suffix.lower() != ".txt":
-            original = corpus_dir / (Path(name).stem + path.suffix.lower())
+        if report.format != "txt":  # the original beside its text, named by what it is (sniffed, not its name)
+            original = corpus_dir / f"{Path(name).stem}.{report.format}"
             if path.resolve() != original.resolve():
                 shutil.copyfile(path, original)
         entry = _entry(name, options, keep_id)
@@ -190,7 +191,7 @@ def _held(corpus_dir: Path, doc_id: str) -> Document:
 def _delete(corpus_dir: Path, document: Document) -> None:
     text = corpus_dir / document.meta.source
     for original in corpus_dir.glob(f"{glob_escape(text.stem)}.*"):
-        if original.suffix.lower() in (".txt", ".md", ".html", ".htm", ".docx", ".pdf"):
+        if original.suffix.lower() in ORIGINAL_SUFFIXES:
             original.unlink()
     entries = _read_entries(corpus_dir)
     kept = [e for e in entries if e.get("source") != document.meta.source]

@@ -5,28 +5,16 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Document
+from .parse import cn_number
 from .places import gazetteer
 from .records import Clause
 
 NATIONAL = "全国"  # the region of national documents: they apply everywhere
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "一二三四五六七八九十"
+_CN = "一二三四五六七八九十百零两"
 
 
-def cn_to_int(text: str) -> int | None:
-    """'十六' -> 16, '二十五' -> 25, '12' -> 12."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
-        return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-    value = 0
-    for ch in text:
-        value = value * 10 + _CN_DIGITS[ch]
-    return value
+cn_to_int = cn_number  # '十六' -> 16, '五十三' -> 53, '12' -> 12 (one definition, in the parser)
 
 
 @dataclass
@@ -34,6 +22,7 @@ class Reference:
     part: int | None = None  # 一、 level
     section: int | None = None  # （一） level
     item: int | None = None  # 1. level, or 第N条
+    attachment: str | None = None  # "附件1" (or "附件" when not numbered): the reference is inside it
 
     def __bool__(self) -> bool:
         return any(v is not None for v in (self.part, self.section, self.item))
@@ -66,6 +55,8 @@ def find_reference(question: str) -> Reference:
     # 第12条 / 第七点; beside a section it is the item inside it (二（一）第3条, 第（三）项第20条).
     if ref.item is None and (m := re.search(rf"第\s*(\d{{1,2}}|[{_CN}]+)\s*[条项点]", question)):
         ref.item = cn_to_int(m.group(1))
+    if m := re.search(rf"附件\s*(\d{{1,2}}|[{_CN}])?", question):
+        ref.attachment = f"附件{cn_to_int(m.group(1)) if m.group(1) else ''}"
     return ref
 
 
@@ -117,9 +108,14 @@ def clause_numbers(clause: Clause) -> list[int | None]:
 
 def matches_reference(clause: Clause, ref: Reference, straight_through: bool) -> bool:
     """Does a clause sit at the numbered position the question names?"""
+    tokens = clause.id.split("#", 1)[1].split(".")
+    if tokens[0].startswith("附件") or ref.attachment:  # 附件1第3项: the row or item of that attachment
+        if not tokens[0].startswith("附件") or ref.attachment is None or ref.item is None:
+            return False
+        return (tokens[0] == ref.attachment or ref.attachment == "附件1" and tokens[0] == "附件") and cn_to_int(tokens[-1]) == ref.item
     article = re.fullmatch(rf"第([{_CN}百零]+)条", clause.label)
-    if article:  # a law's articles are numbered through the text: 第二十二条, 第三章第二十二条
-        return ref.item == cn_to_int(article.group(1)) and ref.section is None
+    if article:  # a law's articles are numbered through the text (第二十二条); 项 and 款 are inside the article
+        return ref.item == cn_to_int(article.group(1))
     numbers = clause_numbers(clause)
     if None in numbers:
         return False  # 序言 / 结语

@@ -58,7 +58,8 @@ _FOOTER_NOTE = re.compile(
     r"|.{2,40}[\s\u3000]+\d{4}年\d{1,2}月\d{1,2}日印发|(?:扫一扫|打印本页|关闭窗口).*)$"
 )
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,14}[〔［\[（(]\d{4}[〕］\]）)]\s*第?\d+\s*号$")
-_ORDER_NUMBER = re.compile(r"[（(]([^（）()]{2,80}令[^（）()]{0,12}第\s*\d+\s*号)[）)]$")  # （…令2016年第60号）
+# （…令2016年第60号） or （2021年7月27日中华人民共和国国务院令第746号公布）
+_ORDER_NUMBER = re.compile(r"[（(](?:(\d{4})年(\d{1,2})月(\d{1,2})日)?([^（）()]{2,80}令[^（）()]{0,12}第\s*\d+\s*号)(?:公布|发布)?[）)]$")
 _STATUS_WORDS = ("征求意见稿", "草案", "试行", "暂行")
 _EXPIRY = re.compile(rf"{_DATE}(?:起)?废止")
 _UNTIL = re.compile(rf"有效期至{_DATE}")
@@ -359,11 +360,14 @@ def parse_document(text: str, doc_id: str, source: str, doc_title: str) -> Parse
     order = _ORDER_NUMBER.search(title_parts[-1]) if title_parts else None
     order_issuer = None
     if order:  # 暂行办法（交通运输部…令2016年第60号）: the order number is the 文号, its units the issuer
-        doc_number = doc_number or order.group(1).strip()
+        doc_number = doc_number or order.group(4).strip()
         title_parts[-1] = title_parts[-1][: order.start()]
-        order_issuer = "、".join(re.split(r"[\s\u3000]+", re.sub(r"令.*$", "", order.group(1)).strip()))
+        order_issuer = "、".join(re.split(r"[\s\u3000]+", re.sub(r"令[^令]*$", "", order.group(4)).strip()))
+        if order.group(1):
+            header_text += f"{order.group(1)}年{order.group(2)}月{order.group(3)}日公布"
     title = _squeeze("".join(title_parts))
     adopted = re.match(rf"^{_DATE}[\s\u3000]*(.{{2,60}}?)(?:第[{CN_NUM}\d]+次会议)?(?:通过|批准)$", header_text)
+    published = re.fullmatch(rf"{_DATE}公布", header_text)
     status = _status(title + header_text)
     if status in ("征求意见稿",) and "征求意见稿" not in title:
         title += "（征求意见稿）"
@@ -413,6 +417,8 @@ def parse_document(text: str, doc_id: str, source: str, doc_title: str) -> Parse
     if adopted:  # a law adopted by a congress: its date and body (北京市人民代表大会常务委员会)
         date = date or _iso(*adopted.group(1, 2, 3))
         issuer = issuer or re.sub(rf"第[{CN_NUM}]+届", "", adopted.group(4))
+    if published:
+        date = date or _iso(*published.groups())
     issuer = issuer or order_issuer
     if issuer is None:
         issuer_match = re.match(r"^(.{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|国务院|委员会|局|部|厅))关于", title)

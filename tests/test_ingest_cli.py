@@ -1,11 +1,12 @@
 """`policyqa add / check / remove / documents`, run as a user would (a real process, the real model),
 on real documents of other places and formats (tests/fixtures/newdocs, tests/fixtures/extract)."""
 import shutil
+from pathlib import Path
 
 from test_cli import run
 
-from conftest import ROOT
 
+ROOT = Path(__file__).resolve().parents[1]
 NEWDOCS = ROOT / "tests" / "fixtures" / "newdocs"
 EXTRACT = ROOT / "tests" / "fixtures" / "extract"
 

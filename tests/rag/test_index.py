@@ -138,7 +138,8 @@ def test_a_document_that_cannot_be_read_is_reported_and_the_others_indexed(small
     assert national.region == "全国" and national.doc_number == "国办发〔2018〕126号"  # read from the text, no entry
     skipped = {s["source"]: s for s in index.manifest["skipped"]}
     assert set(skipped) == {"broken.txt", "gone.txt"}
-    assert "UTF-8" in skipped["broken.txt"]["message_zh"] and "gone.txt" in skipped["gone.txt"]["message_zh"]
+    assert "UTF-8" in skipped["broken.txt"]["message_zh"] and "第1行" in skipped["broken.txt"]["message_zh"]
+    assert "gone.txt" in skipped["gone.txt"]["message_zh"]
     # What was written is a current index: it loads, and is not rebuilt for the skipped files.
     assert load_index(tmp_path / "index", small_corpus, str(embedder.path)).manifest["skipped"] == index.manifest["skipped"]
 

@@ -123,3 +123,26 @@ def test_headed_articles_and_nested_items():
     assert doc.clauses[0].heading == "目的与依据" and doc.clauses[0].text == "为了促进发展，制定本办法。"
     assert doc.clauses[1].text.endswith("（二）平台内经营者。")
     assert doc.effective == "2025-01-01" and doc.valid_until == "2027-12-31"
+
+
+# Three real pages that come only as HTML: extracted (rag/extract.py), then parsed.
+HTML = Path(__file__).resolve().parent.parent / "fixtures" / "extract"
+HTML_EXPECTED = {
+    # 第一条…第五十五条; the 国务院令 number and date sit in the title's （…公布） parenthetical
+    "gov-market-entity-registration-regulation-746": (55, "中华人民共和国国务院令第746号", "2021-07-27", None, "第五十五条"),
+    # the cover notice (序言) + 第一条…第五十四条 of the enclosed 办法; 有效期5年 from 施行 2024-07-29
+    "gz-public-rental-housing-2024": (55, "穗府办规〔2024〕13号", "2024-07-26", "2029-07-28", "第五十四条"),
+    # the cover notice + 第一条…第十八条 of the 实施细则; 自印发之日起施行 (2021-12-06), 有效期5年
+    "gz-temporary-relief-2021": (19, "穗府办规〔2021〕19号", "2021-12-01", "2026-12-05", "第十八条"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HTML_EXPECTED))
+def test_documents_given_only_as_web_pages(name):
+    from rag.extract import extract_file
+
+    text = extract_file(HTML / f"{name}.html").text
+    doc = parse_document(text, name, f"{name}.txt", name)
+    count, doc_number, issued, valid_until, last = HTML_EXPECTED[name]
+    assert (len(doc.clauses), doc.doc_number, doc.date, doc.valid_until) == (count, doc_number, issued, valid_until)
+    assert doc.clauses[-1].label == last

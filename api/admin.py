@@ -1,0 +1,99 @@
+"""Admin routes: upload and remove documents (off unless POLICYQA_ADMIN_TOKEN is set)."""
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import tempfile
+import threading
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from rag.errors import Forbidden, NotFound, TooLarge, Unauthorized
+from rag.index import build_index
+from rag.ingest import Options, Report, add, remove
+
+from .settings import Settings
+from .state import embedder_for, reload
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/admin", tags=["管理"])
+_WRITING = threading.Lock()  # one corpus change at a time in this process
+
+
+def require_admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> Settings:
+    """The admin token as a Bearer credential, compared in constant time."""
+    settings: Settings = request.app.state.settings
+    if not settings.admin_token:
+        raise NotFound("the admin API is off (set POLICYQA_ADMIN_TOKEN)", "管理接口未开启")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("admin token required: Authorization: Bearer <token>")
+    if not hmac.compare_digest(token.strip().encode(), settings.admin_token.encode()):
+        raise Forbidden("wrong admin token")
+    return settings
+
+
+AdminDep = Annotated[Settings, Depends(require_admin)]
+
+
+def _report(report: Report) -> dict:
+    return {**asdict(report), "ok": report.ok}
+
+
+def _rebuild(request: Request, settings: Settings) -> dict:
+    """Bring the index up to date (only new clauses are embedded) and serve it without a restart."""
+    index = build_index(settings.corpus_dir, settings.index_dir, embedder_for(settings.embedding_model))
+    reload(request.app.state.policyqa, settings)
+    return index.manifest["counts"]
+
+
+def _safe_name(name: str | None) -> str:
+    return re.sub(r"[\s/\\#?%*:|\"<>]+", "-", Path(name or "upload").name).strip("-.") or "upload"
+
+
+@router.post("/documents")
+def upload_documents(
+    request: Request,
+    settings: AdminDep,
+    files: Annotated[list[UploadFile], File(description="txt, md, html, docx or pdf; the type is read from the content")],
+    id: Annotated[str | None, Form()] = None,
+    region: Annotated[str | None, Form()] = None,
+    short_title: Annotated[str | None, Form()] = None,
+    status: Annotated[str | None, Form()] = None,
+    replace: Annotated[bool, Form()] = False,
+) -> JSONResponse:
+    """Add documents to the corpus and serve the new index; the same report as `policyqa check`."""
+    options = Options(id or None, region or None, short_title or None, status or None, replace)
+    with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as folder:
+        paths = []
+        for upload in files:
+            data = upload.file.read(settings.max_upload_bytes + 1)
+            if len(data) > settings.max_upload_bytes:
+                raise TooLarge(
+                    f"{upload.filename}: larger than {settings.max_upload_bytes} bytes",
+                    f"文件 {upload.filename} 超过 {settings.max_upload_bytes // (1024 * 1024)} MB 上限",
+                )
+            path = Path(folder) / _safe_name(upload.filename)
+            path.write_bytes(data)
+            paths.append(path)
+        with _WRITING:
+            reports = add(paths, settings.corpus_dir, options)
+            counts = _rebuild(request, settings) if any(r.action in ("added", "replaced") for r in reports) else None
+    for report, upload in zip(reports, files):
+        report.path = upload.filename or report.path  # not the temporary file's name
+    body = {"documents": [_report(r) for r in reports], "index": counts}
+    return JSONResponse(status_code=200 if any(r.ok for r in reports) else 422, content=body)
+
+
+@router.delete("/documents/{doc_id}")
+def delete_document(doc_id: str, request: Request, settings: AdminDep) -> dict:
+    """Remove a document from the corpus and serve the new index."""
+    with _WRITING:
+        report = remove(settings.corpus_dir, doc_id)
+        counts = _rebuild(request, settings)
+    return {"documents": [_report(report)], "index": counts}
