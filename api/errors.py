@@ -13,7 +13,10 @@ from rag.errors import Forbidden, IndexUnavailable, InvalidRequest, NotFound, Po
 
 logger = logging.getLogger(__name__)
 
-_LIMITS = {"question": "问题", "top_k": "top_k", "k": "k", "q": "查询词", "region": "地区", "doc_id": "文件编号"}
+_LIMITS = {
+    "question": "问题", "top_k": "top_k", "k": "k", "q": "查询词", "region": "地区", "doc_id": "文件编号",
+    "history": "对话历史", "role": "对话角色", "content": "对话内容", "citations": "引用条款",
+}  # fmt: skip
 
 
 def error_body(message: str, message_zh: str, **extra: object) -> dict:
@@ -42,6 +45,12 @@ def _zh(error: dict) -> str:
         return f"{field}取值无效，可选：{options}"
     if kind == "blank":
         return f"{field}不能为空"
+    if kind == "history_too_long":
+        return "对话历史过长，最多 8000 字，请删去较早的对话"
+    if kind == "too_long":
+        return f"{field}过多，最多 {ctx.get('max_length')} 项"
+    if kind == "list_type":
+        return f"{field}必须是列表"
     if kind == "extra_forbidden":
         return f"不支持的字段：{field}"
     if kind == "model_attributes_type" or kind == "dict_type":

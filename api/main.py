@@ -17,7 +17,8 @@ from .settings import Settings, get_settings
 from .state import AppState, load_state
 
 STATIC = Path(__file__).resolve().parent / "static"
-MAX_BODY_BYTES = 16 * 1024  # a 500-character question is ~1.5 KB of JSON
+# A 500-character question is ~1.5 KB of JSON; its history (8,000 characters) and cited ids up to ~30 KB.
+MAX_BODY_BYTES = 64 * 1024
 
 DESCRIPTION = """政策问答：基于已收录政策文件的问答服务，每个回答都引用具体条款原文（收录的文件见 `/api/documents`）。
 

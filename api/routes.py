@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from rag.errors import UnknownClause, UnknownDocument
+from rag.followup import Turn
 from rag.index import PolicyIndex
 from rag.pipeline import Pipeline
 from rag.serialize import answer_payload, clause_payload, hit_payload
@@ -33,7 +34,10 @@ router = APIRouter()
 
 
 def _answer(body: AskRequest, pipeline: Pipeline) -> dict:
-    answer = pipeline.ask(body.question, top_k=body.top_k, region=body.region, doc_id=body.doc_id, today=date.today())
+    history = [Turn(t.role, t.content, list(t.citations)) for t in body.history]
+    answer = pipeline.ask(
+        body.question, top_k=body.top_k, region=body.region, doc_id=body.doc_id, today=date.today(), history=history
+    )
     return answer_payload(answer, pipeline.index)
 
 
@@ -67,7 +71,7 @@ def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
             logger.exception("ask/stream failed")
             yield _sse("error", {"message": "Internal error", "message_zh": "服务内部错误，请稍后再试"})
             return
-        yield _sse("citations", {k: payload[k] for k in ("question", "answerable", "reason", "citations")})
+        yield _sse("citations", {k: payload[k] for k in ("question", "resolved_question", "answerable", "reason", "citations")})
         for piece in _pieces(payload["answer"]):
             yield _sse("delta", {"text": piece})
         yield _sse("done", payload)

@@ -9,6 +9,19 @@ from pydantic_core import PydanticCustomError
 from rag.records import Reason
 
 MAX_QUESTION_CHARS = 500
+MAX_HISTORY_TURNS = 20
+MAX_HISTORY_CHARS = 8000
+
+
+class HistoryTurn(BaseModel):
+    """One earlier turn of the conversation, as the client kept it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=MAX_HISTORY_CHARS)
+    # The clause ids the assistant cited, in order; ids the index does not hold are ignored.
+    citations: list[str] = Field(default_factory=list, max_length=50)
 
 
 class AskRequest(BaseModel):
@@ -22,6 +35,17 @@ class AskRequest(BaseModel):
     # Checked against the documents loaded (422 naming the covered regions), not a fixed list.
     region: str | None = Field(None, max_length=20, description="只在该地区的文件中查找（已收录文件的地区，见 /api/documents）")
     doc_id: str | None = Field(None, description="只在该文件中查找，见 /api/documents")
+    history: list[HistoryTurn] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS,
+        description="此前的对话（从早到晚，最多20轮、共8000字）；追问据此理解，服务端不保存对话",
+    )  # fmt: skip
+
+    @field_validator("history")
+    @classmethod
+    def _history_size(cls, turns: list[HistoryTurn]) -> list[HistoryTurn]:
+        if sum(len(t.content) for t in turns) > MAX_HISTORY_CHARS:
+            raise PydanticCustomError("history_too_long", f"history holds more than {MAX_HISTORY_CHARS} characters")
+        return turns
 
     @field_validator("question", mode="before")
     @classmethod
@@ -67,6 +91,7 @@ class CitationOut(ClauseOut):
 
 class AskResponse(BaseModel):
     question: str
+    resolved_question: str = Field(description="实际回答的完整问题：追问按对话补全后的问题；未补全时与 question 相同")
     answer: str
     answerable: bool
     reason: Reason = Field(description="why it was answered or declined: answered, not_in_documents, personal_case, …")

@@ -449,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     from rag.pipeline import open_index
 
     parser = argparse.ArgumentParser(prog="policyqa eval", description=__doc__)
-    parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", *BATCHES, "all"], default="test")
+    parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", *BATCHES, "followup-dev", "followup-test", "all"], default="test")
     parser.add_argument("--no-realq", action="store_true", help="skip the real questions of ../shared/realq")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only; leave README and results alone")
@@ -464,6 +464,14 @@ def main(argv: list[str] | None = None) -> int:
     embedder = Embedder(args.model)
     corpus_dir = Path(args.corpus)
     pipeline = Pipeline(open_index(corpus_dir, Path(args.index), embedder), embedder)
+    if args.split.startswith("followup-"):  # conversations, scored per later turn (eval/followup.py)
+        from .followup import misses as followup_misses, render as render_followups, run as run_followups
+
+        rows = run_followups(pipeline, args.split.removeprefix("followup-"))
+        print(render_followups(rows, args.split))
+        if args.show_misses:
+            print("\nMisses:\n" + "\n".join(followup_misses(rows)))
+        return 0
     questions = load_questions(BATCHES[args.split]) if args.split in BATCHES else load_questions(split=args.split)
     rows = evaluate(pipeline, questions, baselines=not args.no_baselines, corpus_dir=corpus_dir)
     systems = ["PolicyQA", "BM25 alone", "dense alone", "LangChain 500/50 + FAISS"]

@@ -56,6 +56,16 @@ def greeting(index: PolicyIndex) -> str:
     )
 
 
+def unclear_followup(question: str, index: PolicyIndex) -> Answer:
+    """A follow-up that points back (这条, 它, 第二条) at nothing the conversation gives: say what was
+    understood and ask for the topic, instead of answering something else."""
+    text = (
+        f"我理解“{question}”是在接着前面的对话追问，但前面的回答中没有可以对应的条款或文件，"
+        f"无法确定您指的是哪一项。请把要问的事项说完整，例如“{example_question(index)}”"
+    )
+    return Answer(question, text, False, [], "unclear_followup")
+
+
 THANKS = "不客气！还有其他政策问题，欢迎继续提问。"
 TASK = (
     "抱歉，我只根据已收录的政策文件回答问题并引用条款原文，不代写文章、诗歌或计划书，也不做翻译。"

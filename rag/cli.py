@@ -138,13 +138,54 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer_payload(answer, pipeline.index), ensure_ascii=False, indent=2))
         return 0
+    _print_answer(answer)
+    return 0
+
+
+def _print_answer(answer) -> None:
     print(answer.answer)
     if answer.citations:
         print("\n引用 Citations:")
     for c in answer.citations:
         print(f"[{c.n}] {c.clause.doc_title} {c.clause.label}  ({c.clause.id}, {c.validity})")
         print(f"    {c.clause.text}")
-    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """An interactive conversation: follow-ups are resolved from the turns so far, as in the API."""
+    from .followup import Turn
+
+    try:
+        import readline  # noqa: F401  (line editing and ↑ history for input())
+    except ImportError:  # not on every platform
+        pass
+    pipeline = _pipeline(args)
+    history: list[Turn] = []
+    print("政策问答 · 输入问题，可以接着追问；/new 开始新对话，/quit 或 Ctrl-D 退出。")
+    while True:
+        try:
+            question = input("\n问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question:
+            continue
+        if question in ("/quit", "/exit"):
+            return 0
+        if question == "/new":
+            history = []
+            print("（已开始新对话）")
+            continue
+        try:
+            answer = pipeline.ask(question, top_k=args.top_k, region=args.region, history=history)
+        except PolicyQAError as exc:
+            print(f"错误：{exc.message_zh}")
+            continue
+        if answer.resolved_question and answer.resolved_question != question:
+            print(f"（按「{answer.resolved_question}」回答）")
+        _print_answer(answer)
+        history += [Turn("user", question), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+        history = history[-20:]  # the API's bound: the oldest turns go first
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -242,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="an interactive conversation in the terminal (follow-ups understood)")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--region", help="only documents of this region")
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("search", help="ranked clauses for a query")
     p.add_argument("query")

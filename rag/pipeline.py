@@ -5,9 +5,10 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from .answer import AnswerSettings, answer_question
+from .answer import AnswerSettings, answer_question, unclear_followup
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument, UnknownRegion
+from .followup import Turn, resolve
 from .index import PolicyIndex, build_index, load_index
 from .judge import Judge, JudgeModel
 from .records import Answer, Hit, SearchMode
@@ -42,13 +43,21 @@ class Pipeline:
         region: str | None = None,
         doc_id: str | None = None,
         today: date | None = None,
+        history: list[Turn] | None = None,
     ) -> tuple[Retrieval, Answer]:
-        """The ranked clauses and the answer composed from them (what /api/ask does)."""
+        """The ranked clauses and the answer composed from them (what /api/ask does). With `history`
+        (the conversation so far, oldest first), a follow-up is first resolved into a self-contained
+        question (rag/followup.py), which is what is retrieved, judged and answered."""
         self.check_document(doc_id)
         self.check_region(region)
-        retrieval = self.retriever.retrieve(question, k=top_k, region=region, doc_id=doc_id)
-        judgement = self.judge.judge(question, retrieval, learned=self.answering.use_judge)
-        answer = answer_question(question, retrieval, judgement, self.index, today or date.today(), self.answering)
+        resolution = resolve(question, history, self.index)
+        asked = resolution.question
+        retrieval = self.retriever.retrieve(asked, k=top_k, region=region, doc_id=doc_id)
+        if not resolution.understood:
+            return retrieval, unclear_followup(question, self.index)
+        judgement = self.judge.judge(asked, retrieval, learned=self.answering.use_judge)
+        answer = answer_question(asked, retrieval, judgement, self.index, today or date.today(), self.answering)
+        answer.question, answer.resolved_question = question, asked
         return retrieval, answer
 
     def check_document(self, doc_id: str | None) -> None:

@@ -22,6 +22,7 @@ Reason = Literal[
     "detail_not_given",
     "small_talk",
     "other_language",
+    "unclear_followup",  # a follow-up that points back at nothing the conversation gives
 ]
 
 
@@ -109,3 +110,4 @@ class Answer:
     answerable: bool
     citations: list[Citation] = field(default_factory=list)
     reason: Reason = "answered"
+    resolved_question: str | None = None  # the self-contained question answered, when a follow-up was resolved

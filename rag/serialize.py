@@ -42,6 +42,7 @@ def citation_payload(citation: Citation, index: PolicyIndex) -> dict:
 def answer_payload(answer: Answer, index: PolicyIndex) -> dict:
     return {
         "question": answer.question,
+        "resolved_question": answer.resolved_question or answer.question,
         "answer": answer.answer,
         "answerable": answer.answerable,
         "reason": answer.reason,

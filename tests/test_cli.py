@@ -45,3 +45,15 @@ def test_errors_are_bilingual_without_traceback(tmp_path):
     result = run("--corpus", str(tmp_path), "--index", str(tmp_path / "i"), "clauses")
     assert result.returncode == 2
     assert "错误" in result.stderr and "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chat_resolves_follow_ups_like_the_api(index_dir):
+    """A real terminal session on stdin: the second turn is resolved from the first, /new forgets it."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    script = "天津对跨境电商有哪些支持？\n那浙江呢？\n/new\n那浙江呢？\n/quit\n"
+    result = subprocess.run(
+        [BIN / "policyqa", "--index", str(index_dir), "chat"], input=script, capture_output=True, text=True, env=env, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("（按「浙江对跨境电商有哪些支持？」回答）") == 1
+    assert "zhejiang-platform-economy#" in result.stdout and "（已开始新对话）" in result.stdout

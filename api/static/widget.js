@@ -41,6 +41,9 @@
   const MAX_QUESTION_CHARS = 500;
   const REQUEST_TIMEOUT_MS = 90000;
   const MAX_SAVED_TURNS = 30;
+  // What the API takes as history: the oldest turns are dropped first to stay within both.
+  const MAX_HISTORY_TURNS = 20;
+  const MAX_HISTORY_CHARS = 8000;
 
   function resolveApiBase() {
     let base = (data.apiBase || "").trim();
@@ -88,6 +91,8 @@
 :host { all: initial; }
 *, *::before, *::after { box-sizing: border-box; }
 [hidden] { display: none !important; }
+.pqa-resolved { margin: 0 0 6px; font-size: 12px; color: #6b7280; }
+.pqa-too-long { margin: 6px 0 0; font-size: 12px; color: #b4232a; }
 .pqa-root {
   --pqa-accent: ${config.accent};
   --pqa-accent-soft: #fbeeee;
@@ -568,9 +573,10 @@ button:disabled { cursor: not-allowed; }
       this.cardId = nextId("card");
       this.status = h("div", { class: "pqa-status" }, dots(), h("span", null, "正在检索政策条款…"));
       this.notice = h("div", { hidden: true });
+      this.resolvedEl = h("p", { class: "pqa-resolved", hidden: true });
       this.answerEl = h("div", { class: "pqa-answer" });
       this.after = h("div");
-      this.bubble = h("div", { class: "pqa-bubble" }, this.notice, this.answerEl, this.status, this.after);
+      this.bubble = h("div", { class: "pqa-bubble" }, this.resolvedEl, this.notice, this.answerEl, this.status, this.after);
       this.sources = h("div", { class: "pqa-sources", hidden: true });
       this.cardSlot = h("div");
       this.el = h(
@@ -589,6 +595,7 @@ button:disabled { cursor: not-allowed; }
 
     setCitations(head) {
       this.question = str(head.question);
+      this.showResolved(head);
       this.answerable = head.answerable !== false;
       this.citations = Array.isArray(head.citations) ? head.citations : [];
       this.el.setAttribute("data-state", "streaming");
@@ -607,6 +614,7 @@ button:disabled { cursor: not-allowed; }
 
     finish(payload) {
       this.question = str(payload.question) || this.question;
+      this.showResolved(payload);
       if (typeof payload.answer === "string") this.answer = payload.answer;
       this.answerable = payload.answerable !== false;
       if (Array.isArray(payload.citations)) this.citations = payload.citations;
@@ -615,6 +623,14 @@ button:disabled { cursor: not-allowed; }
       this.renderAnswer();
       this.renderAfter();
       this.el.setAttribute("data-state", "done");
+    }
+
+    // A follow-up answered as a self-contained question says which one ("按「浙江对跨境电商…」回答").
+    showResolved(payload) {
+      const resolved = str(payload.resolved_question);
+      this.resolved = resolved && resolved !== str(payload.question) ? resolved : "";
+      this.resolvedEl.textContent = this.resolved ? `按「${this.resolved}」回答` : "";
+      this.resolvedEl.hidden = !this.resolved;
     }
 
     fail(title, detail) {
@@ -871,6 +887,19 @@ button:disabled { cursor: not-allowed; }
     }
   }
 
+  // The conversation so far, as the API takes it: the server keeps nothing, the widget sends it each time.
+  function historyForApi() {
+    const history = [];
+    for (const turn of turns) {
+      history.push({ role: "user", content: str(turn.question) });
+      const cited = Array.isArray(turn.response.citations) ? turn.response.citations : [];
+      history.push({ role: "assistant", content: str(turn.response.answer), citations: cited.map((c) => str(c.clause_id)).filter(Boolean) });
+    }
+    const size = () => history.reduce((n, t) => n + t.content.length, 0);
+    while (history.length && (history.length > MAX_HISTORY_TURNS || size() > MAX_HISTORY_CHARS)) history.splice(0, 2);
+    return history;
+  }
+
   // ---------------------------------------------------------------- the widget
   let turns = loadTurns();
   let busy = false;
@@ -932,13 +961,21 @@ button:disabled { cursor: not-allowed; }
     class: "pqa-input",
     id: inputId,
     rows: "1",
-    maxlength: String(MAX_QUESTION_CHARS),
     placeholder: "请输入您的问题（Enter 发送）",
     "aria-label": "输入您的问题",
     enterkeyhint: "send",
     autocomplete: "off",
   });
   const sendButton = h("button", { type: "submit", class: "pqa-send" }, "发送");
+  // A paste longer than the API takes is not cut silently (its question is often at the end): say so.
+  const tooLong = h("p", { class: "pqa-too-long", role: "alert", hidden: true });
+  function checkLength() {
+    const n = input.value.trim().length;
+    tooLong.hidden = n <= MAX_QUESTION_CHARS;
+    tooLong.textContent = tooLong.hidden ? "" : `问题共 ${n} 字，超过 ${MAX_QUESTION_CHARS} 字的上限，请删减后再发送（问题在末尾的，请保留问题本身）。`;
+    sendButton.disabled = busy || !tooLong.hidden;
+    return tooLong.hidden;
+  }
   const form = h("form", { class: "pqa-form", "aria-label": "提问" }, input, sendButton);
 
   const panel = h(
@@ -963,6 +1000,7 @@ button:disabled { cursor: not-allowed; }
       "div",
       { class: "pqa-composer" },
       form,
+      tooLong,
       h("p", { class: "pqa-footnote" }, "Enter 发送，Shift+Enter 换行 · 答复仅供参考，以正式发布文本为准")
     )
   );
@@ -1027,7 +1065,7 @@ button:disabled { cursor: not-allowed; }
 
   function setBusy(value) {
     busy = value;
-    sendButton.disabled = value;
+    sendButton.disabled = value || input.value.trim().length > MAX_QUESTION_CHARS;
     clearButton.disabled = value;
     log.setAttribute("aria-busy", value ? "true" : "false");
     for (const chip of log.querySelectorAll(".pqa-chip")) chip.disabled = value;
@@ -1062,6 +1100,8 @@ button:disabled { cursor: not-allowed; }
     scrollToEnd(true);
 
     const body = { question };
+    const history = historyForApi();
+    if (history.length) body.history = history; // a first question looks as it always did
     if (config.region) body.region = config.region;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
@@ -1107,7 +1147,13 @@ button:disabled { cursor: not-allowed; }
         }
       }
       if (bot.el.getAttribute("data-state") === "done") {
-        turns.push({ question, response: { question: bot.question || question, answer: bot.answer, answerable: bot.answerable, citations: bot.citations } });
+        turns.push({
+          question,
+          response: {
+            question: bot.question || question, resolved_question: bot.resolved || bot.question || question,
+            answer: bot.answer, answerable: bot.answerable, citations: bot.citations,
+          },
+        });
         saveTurns();
       }
       if (!finished) {
@@ -1181,7 +1227,10 @@ button:disabled { cursor: not-allowed; }
       form.requestSubmit ? form.requestSubmit() : submit();
     }
   });
-  input.addEventListener("input", autosize);
+  input.addEventListener("input", () => {
+    autosize();
+    checkLength();
+  });
   const replaceCard = () => cardOwner && cardOwner.placeCard();
   if (wideScreen.addEventListener) wideScreen.addEventListener("change", replaceCard);
   else if (wideScreen.addListener) wideScreen.addListener(replaceCard);
@@ -1192,7 +1241,7 @@ button:disabled { cursor: not-allowed; }
 
   function submit() {
     const question = input.value.trim();
-    if (!question || busy) return;
+    if (!question || busy || !checkLength()) return;
     input.value = "";
     autosize();
     ask(question);

@@ -391,3 +391,40 @@ def test_keyboard_enter_sends_and_escape_closes(app_server, open_tab):
     page.keyboard.press("Enter")  # reopen: the conversation is still there
     expect(page.locator(".pqa-panel")).to_be_visible()
     expect(page.locator(".pqa-user .pqa-bubble")).to_have_text([QUESTION])
+
+
+def test_follow_up_sends_history_and_new_conversation_forgets_it(app_server, open_tab):
+    """The widget sends the conversation with each question; the answer says which question it
+    answered; 新对话 clears what is sent."""
+    tab = open_tab(app_server.url + "/")
+    page = tab.page
+    open_widget(page)
+    bodies = []
+    page.on("request", lambda r: bodies.append(r.post_data_json) if r.url.endswith("/api/ask/stream") else None)
+    ask(page, "天津对跨境电商有哪些支持？")
+    follow = ask(page, "那浙江呢？")
+    expect(follow.locator(".pqa-resolved")).to_have_text("按「浙江对跨境电商有哪些支持？」回答")
+    assert [t["role"] for t in bodies[1]["history"]] == ["user", "assistant"]
+    assert bodies[1]["history"][1]["citations"] and bodies[1]["history"][0]["content"] == "天津对跨境电商有哪些支持？"
+    page.reload()  # the transcript survives a reload, and so does what is sent
+    open_widget(page)
+    ask(page, "它现在还有效吗？")
+    assert len(bodies[2]["history"]) == 4
+    page.locator(".pqa-head-btn", has_text="新对话").click()
+    ask(page, "那浙江呢？")
+    assert "history" not in bodies[3]
+    expect(last_answer(page).locator(".pqa-resolved")).to_be_hidden()
+
+
+def test_a_long_paste_is_not_cut_silently(app_server, open_tab):
+    tab = open_tab(app_server.url + "/")
+    page = tab.page
+    open_widget(page)
+    pasted = "我们公司在天津做跨境电商，" * 45 + "能享受哪些支持？"
+    page.locator(".pqa-input").fill(pasted)
+    expect(page.locator(".pqa-input")).to_have_value(pasted)  # nothing cut, the question at the end kept
+    expect(page.locator(".pqa-too-long")).to_contain_text(f"问题共 {len(pasted)} 字")
+    expect(page.locator(".pqa-send")).to_be_disabled()
+    page.locator(".pqa-input").fill("天津对跨境电商有哪些支持？")
+    expect(page.locator(".pqa-too-long")).to_be_hidden()
+    expect(page.locator(".pqa-send")).to_be_enabled()

@@ -1,0 +1,88 @@
+"""Follow-up evaluation: conversations of two or three turns (eval/followup.jsonl), each turn asked
+with the history a client would send (the user turns and the assistant's answers and citations).
+
+    policyqa eval --split followup-dev | followup-test [--show-misses]
+
+Per later turn: recall@5 of the retrieval for the resolved question (answerable turns), declined
+when it should (turns the documents do not answer), wrongly declined, and wrongly inherited (a new,
+self-contained question that was rewritten, so it took the earlier topic or region)."""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from rag.followup import Turn
+from rag.pipeline import Pipeline
+
+FOLLOWUPS = Path(__file__).resolve().parent / "followup.jsonl"
+
+
+def run(pipeline: Pipeline, split: str, path: Path = FOLLOWUPS) -> list[dict]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        conversation = json.loads(line)
+        if conversation["split"] != split:
+            continue
+        history: list[Turn] = []
+        for n, turn in enumerate(conversation["turns"]):
+            started = time.perf_counter()
+            retrieval, answer = pipeline.run(turn["q"], top_k=5, history=history)
+            seconds = time.perf_counter() - started
+            gold = {c for group in turn["gold"] for c in group}
+            top = [h.clause.id for h in retrieval.hits[:5]]
+            rows.append({
+                "id": conversation["id"], "kind": conversation["kind"], "turn": n + 1, "question": turn["q"],
+                "resolved": answer.resolved_question or turn["q"], "expected": turn["resolved"],
+                "answerable": turn["answerable"], "answered": answer.answerable, "reason": answer.reason,
+                "hit": bool(gold & set(top)) if gold else None, "ms": seconds * 1000, "history": len(history),
+            })  # fmt: skip
+            history += [Turn("user", turn["q"]), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+    return rows
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%} ({part}/{whole})" if whole else "—"
+
+
+def render(rows: list[dict], split: str) -> str:
+    later = [r for r in rows if r["turn"] > 1]
+    lines = [f"Follow-ups `{split}`: {len({r['id'] for r in rows})} conversations, {len(later)} later turns.", ""]
+    lines += ["| kind | turns | recall@5 | declined when it should | wrongly declined | wrongly inherited |", "|---|---|---|---|---|---|"]
+    groups = defaultdict(list)
+    for r in later:
+        groups[r["kind"]].append(r)
+    for kind, group in [("all", later), *sorted(groups.items())]:
+        answerable = [r for r in group if r["answerable"]]
+        unanswerable = [r for r in group if not r["answerable"]]
+        new = [r for r in group if r["kind"] == "new_topic"]
+        lines.append(
+            f"| {kind} | {len(group)} | {_pct(sum(bool(r['hit']) for r in answerable), len(answerable))} "
+            f"| {_pct(sum(not r['answered'] for r in unanswerable), len(unanswerable))} "
+            f"| {_pct(sum(not r['answered'] for r in answerable), len(answerable))} "
+            f"| {_pct(sum(r['resolved'] != r['question'] for r in new), len(new))} |"
+        )
+    first = [r["ms"] for r in rows if r["history"] == 0]
+    follow = [r["ms"] for r in rows if r["history"] > 0]
+    if first and follow:
+        lines += ["", f"Latency in-process, median: first turns {statistics.median(first):.1f} ms, turns with history {statistics.median(follow):.1f} ms."]
+    return "\n".join(lines)
+
+
+def misses(rows: list[dict]) -> list[str]:
+    out = []
+    for r in rows:
+        if r["turn"] == 1:
+            continue
+        wrong = [] if r["answered"] == r["answerable"] else ["answered" if r["answered"] else "declined"]
+        if r["answerable"] and r["hit"] is False:
+            wrong.append("gold not in top 5")
+        if r["kind"] == "new_topic" and r["resolved"] != r["question"]:
+            wrong.append("inherited")
+        if wrong:
+            out.append(f"{r['id']} turn {r['turn']} [{r['kind']}] {', '.join(wrong)}: {r['question']} → {r['resolved']} (expected {r['expected']})")
+    return out

@@ -1,0 +1,165 @@
+"""Follow-up questions: what an elliptical question means, given the conversation so far.
+
+The first stage of answering a turn (understand → retrieve → judge → compose), without a language
+model. The classes are those of Chinese ellipsis, not words of particular questions:
+
+- **deixis**: a demonstrative or pronoun pointing at what the last answer cited — a clause (这条,
+  该条, 上面第2条, 第一条 when no document is named) or its document (这个政策, 这份文件, 它). The
+  pointer is replaced by the clause's or document's name: "这条由哪些部门负责？" →
+  "《天津新型消费实施方案》（三）由哪些部门负责？".
+- **switch**: a place or document named with (almost) nothing else (那浙江呢？ 生产性服务那份呢？):
+  the last question is asked again of it.
+- **carry**: a short question that names nothing (还有别的支持吗？ 具体怎么申请？): it continues the
+  last question's topic.
+- anything else is **self-contained** and inherits nothing: neither the topic nor the region.
+
+A follow-up that points back when there is nothing to point at is `understood=False`: the answer
+says so and asks for the topic instead of answering something else. The server stays stateless:
+the client sends the history, each turn is resolved again from it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .corpus import Document
+from .index import PolicyIndex
+from .intent import detect_scope, place_spans
+from .parse import cn_number
+
+How = Literal["none", "deixis", "switch", "carry"]
+
+_NUMBER = "0-9一二三四五六七八九十"
+# Demonstratives and pronouns that point at a cited clause, or at its document.
+_CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?:规定|条款|内容)?")
+_DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:政策|文件|规定|意见|方案|通知|办法|条例|措施)|(?:这|该|此|那)[份部]|^(?:这|那)(?=是)|它们?|其")
+# What is left of a question once names, pointers, punctuation and sentence particles are taken out.
+_PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
+SWITCH_REST = 5  # characters: "那份怎么说", "的情况"
+CARRY_REST = 8  # characters: "具体怎么申请", "有没有时间要求"
+
+
+@dataclass
+class Turn:
+    role: Literal["user", "assistant"]
+    content: str
+    citations: list[str] = field(default_factory=list)  # clause ids the assistant cited, in order
+
+
+@dataclass
+class Resolution:
+    question: str  # the self-contained question to answer
+    how: How
+    understood: bool = True  # False: it points back, but at nothing
+
+
+def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Resolution:
+    """The question as it is meant after `history` (oldest turn first)."""
+    topic: str | None = None  # the last self-contained or resolved user question
+    cited: list[str] = []
+    for turn in history or []:
+        if turn.role == "assistant":
+            cited = [c for c in turn.citations if index.clause(c) is not None]  # unknown ids are ignored
+            continue
+        earlier = _resolve_one(turn.content, topic, cited, index)
+        topic = earlier.question if earlier.understood and _has_topic(earlier.question, index) else topic
+        cited = []
+    if not history:
+        return Resolution(question, "none")
+    return _resolve_one(question, topic, cited, index)
+
+
+def _resolve_one(question: str, topic: str | None, cited: list[str], index: PolicyIndex) -> Resolution:
+    pointer = _CLAUSE_POINTER.search(question)
+    named_docs = detect_scope(question, index.documents).named_docs
+    if pointer and not (pointer.group(1) and named_docs):  # 北京条例第二十二条 names a clause of a document
+        if not cited:
+            return Resolution(question, "deixis", understood=False)
+        n = cn_number(pointer.group(1)) if pointer.group(1) else 1
+        if not n or n > len(cited):
+            return Resolution(question, "deixis", understood=False)
+        clause = index.clause(cited[n - 1])
+        return Resolution(_replace(question, pointer, _clause_name(clause, index)), "deixis")
+    pointer = _DOCUMENT_POINTER.search(question)
+    if pointer and not named_docs:
+        doc_id = index.clause(cited[0]).doc_id if cited else _only_document(topic, index)
+        if doc_id is None:
+            return Resolution(question, "deixis", understood=False)
+        return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
+    names = _names(question, index.documents)
+    rest = _rest(question, names)
+    if topic is None:
+        return Resolution(question, "none", understood=bool(rest) or bool(names) or _has_topic(question, index))
+    if names and len(rest) <= SWITCH_REST:
+        return Resolution("".join(names) + _without_names(topic, index.documents), "switch")
+    if not names and len(rest) <= CARRY_REST and not _unknown_words(question, index):
+        return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
+    return Resolution(question, "none")
+
+
+def _only_document(topic: str | None, index: PolicyIndex) -> str | None:
+    """The one document the last question named (or the one document of the region it named), when
+    its answer cited nothing."""
+    if topic is None:
+        return None
+    scope = detect_scope(topic, index.documents)
+    candidates = scope.named_docs or scope.doc_ids
+    return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+def _replace(question: str, match: re.Match[str], name: str) -> str:
+    return question[: match.start()] + name + question[match.end():]
+
+
+def _clause_name(clause, index: PolicyIndex) -> str:
+    meta = index.meta(clause.doc_id)
+    label = "" if clause.label in ("序言", "结语") else clause.label
+    return f"《{meta.short_title}》{label}"
+
+
+def _names(question: str, documents: list[Document]) -> list[str]:
+    """Places and document names in the question, in order."""
+    spans = place_spans(question)
+    for document in documents:
+        for alias in sorted({document.meta.short_title, document.meta.title, *document.aliases}, key=len, reverse=True):
+            at = question.find(alias) if alias else -1
+            if at >= 0 and not any(s <= at < e for s, e in spans):
+                spans.append((at, at + len(alias)))
+    return [question[s:e] for s, e in sorted(spans)]
+
+
+def _rest(question: str, names: list[str]) -> str:
+    rest = question
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    return _PARTICLES.sub("", rest)
+
+
+def _without_names(question: str, documents: list[Document]) -> str:
+    """The question with its places and document names removed ("天津对跨境电商…" → "对跨境电商…")."""
+    for name in sorted(_names(question, documents), key=len, reverse=True):
+        question = question.replace(name, "")
+    return question.lstrip("的在，, ")
+
+
+def _unknown_words(question: str, index: PolicyIndex) -> bool:
+    """A word of two or more characters the corpus never uses: a new topic (房贷, 高考), not a follow-up."""
+    from .tokens import tokenize
+
+    for word in sorted(_FUNCTION_WORDS, key=len, reverse=True):  # 什么时候 is not 时候
+        question = question.replace(word, " ")
+    return any(len(t) >= 2 and index.bm25.document_share(t) == 0 and re.search(r"[\u4e00-\u9fff]{2}", t) for t in tokenize(question))
+
+
+def _has_topic(question: str, index: PolicyIndex) -> bool:
+    return len(_rest(question, _names(question, index.documents))) > 0
+
+
+# Words of the question frame that the corpus, being written prose, never uses (还有, 别的, 怎么办…):
+# built from the corpus's own stopword-free vocabulary would be circular, so they are the small
+# closed class of Chinese discourse particles and question words.
+_FUNCTION_WORDS = frozenset(
+    "还有 别的 其他 另外 具体 怎么 怎么样 怎样 如何 什么 什么时候 哪些 哪个 哪里 哪儿 为什么 多少 多久 几时 是否 "
+    "有没有 是不是 能不能 可不可以 要不要 现在 目前 那么 然后 一下 请问".split()
+)
