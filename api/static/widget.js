@@ -20,8 +20,6 @@
 (function () {
   "use strict";
 
-  if (window.__policyqaWidgetLoaded) return; // the tag pasted twice gives one widget
-  window.__policyqaWidgetLoaded = true;
 
   // ---------------------------------------------------------------- configuration
   // With `async`, document.currentScript is still this script while it runs.
@@ -84,7 +82,14 @@
     apiOrigin = "";
   }
   const crossOrigin = apiOrigin !== location.origin;
-  const STORAGE_KEY = "policyqa:conversation:" + config.apiBase;
+  // Several widgets may share a page (another region, another service): each keeps its own
+  // conversation; the same tag pasted twice still gives one widget.
+  const registry = (window.__policyqaWidgets = window.__policyqaWidgets || []);
+  const signature = [config.apiBase, config.region || "", config.title].join("|");
+  if (registry.includes(signature)) return;
+  registry.push(signature);
+  const instance = registry.length; // 1 for the first widget on the page
+  const STORAGE_KEY = "policyqa:conversation:" + signature;
 
   // ---------------------------------------------------------------- styles
   const CSS_TEXT = `
@@ -120,7 +125,7 @@ button:disabled { cursor: not-allowed; }
 :focus-visible { outline: 3px solid #2f6fde; outline-offset: 2px; }
 
 .pqa-launcher {
-  position: fixed; right: 24px; bottom: 24px; z-index: 2147483000;
+  position: fixed; right: 24px; bottom: calc(24px + var(--pqa-stack, 0) * 64px); z-index: 2147483000;
   display: inline-flex; align-items: center; gap: 8px;
   height: 52px; padding: 0 22px 0 18px; margin: 0;
   border: 0; border-radius: 26px;
@@ -330,7 +335,7 @@ button:disabled { cursor: not-allowed; }
     border: 0; border-radius: 0;
   }
   .pqa-open .pqa-launcher { display: none; }
-  .pqa-launcher { right: 16px; bottom: 16px; }
+  .pqa-launcher { right: 16px; bottom: calc(16px + var(--pqa-stack, 0) * 64px); }
   .pqa-input { font-size: 16px; }
   .pqa-user .pqa-bubble { max-width: 92%; }
 }
@@ -909,7 +914,7 @@ button:disabled { cursor: not-allowed; }
   const wideScreen = window.matchMedia("(min-width: 900px)");
 
   const host = document.createElement("policyqa-widget");
-  host.id = "policyqa-widget-host";
+  host.id = instance === 1 ? "policyqa-widget-host" : `policyqa-widget-host-${instance}`;
   host.setAttribute("style", "all: initial !important; display: block !important;");
   const shadow = host.attachShadow({ mode: "open" });
 
@@ -1007,6 +1012,7 @@ button:disabled { cursor: not-allowed; }
 
   const detail = h("div", { class: "pqa-detail", hidden: true });
   const root = h("div", { class: "pqa-root" }, launcher, panel, detail);
+  root.style.setProperty("--pqa-stack", String(instance - 1)); // a second widget's launcher sits above the first
   shadow.append(style, root);
 
   function starterChips() {
@@ -1256,10 +1262,8 @@ button:disabled { cursor: not-allowed; }
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount, { once: true });
 
-  // A small API for pages that want their own "ask" buttons.
-  window.PolicyQAWidget = Object.freeze({
-    open: () => open(true),
-    close,
-    ask: (question) => ask(question),
-  });
+  // A small API for pages that want their own "ask" buttons: the first widget, and all of them in order.
+  const api = Object.freeze({ open: () => open(true), close, ask: (question) => ask(question), region: config.region });
+  if (instance === 1) window.PolicyQAWidget = api;
+  (window.PolicyQAWidgets = window.PolicyQAWidgets || []).push(api);
 })();

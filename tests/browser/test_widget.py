@@ -428,3 +428,37 @@ def test_a_long_paste_is_not_cut_silently(app_server, open_tab):
     page.locator(".pqa-input").fill("天津对跨境电商有哪些支持？")
     expect(page.locator(".pqa-too-long")).to_be_hidden()
     expect(page.locator(".pqa-send")).to_be_enabled()
+
+
+def test_two_widgets_keep_their_own_conversations_above_the_page(scripted_api, open_tab):
+    """Two widgets (two regions) on one page: separate hosts, launchers and transcripts, both above a
+    fixed bar of the host page; the same tag pasted twice still gives one widget."""
+    head = {"question": "问一句", "answerable": False, "citations": [], "reason": "not_in_documents"}
+    scripted_api.server.scenarios["问一句"] = (200, [("citations", head), ("done", {**head, "answer": "没有找到。"})])
+    tag = '<script src="/widget.js" data-title="{t}" data-region="{r}" async></script>'
+    scripted_api.pages["/two"] = (
+        '<!doctype html><meta charset="utf-8"><title>two</title><body><h1>两个窗口</h1>'
+        '<div style="position:fixed;right:0;bottom:0;width:100%;height:180px;z-index:99999;background:#036">页脚</div>'
+        + tag.format(t="天津问答", r="天津") + tag.format(t="重庆问答", r="重庆") + tag.format(t="天津问答", r="天津")
+    )
+    tab = open_tab(scripted_api.origin + "/two")
+    page = tab.page
+    expect(page.locator("policyqa-widget")).to_have_count(2)
+    launchers = page.locator(".pqa-launcher")
+    expect(launchers).to_have_count(2)
+    for host in ("policyqa-widget-host", "policyqa-widget-host-2"):
+        on_top = page.evaluate(
+            """(id) => { const b = document.getElementById(id).shadowRoot.querySelector('.pqa-launcher').getBoundingClientRect();
+                 return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2).id; }""",
+            host,
+        )
+        assert on_top == host  # the launcher, not the page's fixed bar, is under the pointer
+    first = page.locator("#policyqa-widget-host")
+    first.locator(".pqa-launcher").click()
+    first.locator(".pqa-input").fill("问一句")
+    first.locator(".pqa-send").click()
+    expect(first.locator(".pqa-bot:not(.pqa-welcome)").last).to_have_attribute("data-state", "done")
+    assert scripted_api.server.requests[-1]["region"] == "天津"
+    page.reload()
+    expect(page.locator("#policyqa-widget-host .pqa-user", has_text="问一句")).to_have_count(1)
+    expect(page.locator("#policyqa-widget-host-2 .pqa-user")).to_have_count(0)
