@@ -165,7 +165,7 @@ def test_demo_page_streams_an_answer_and_opens_the_cited_clause(app_server, open
     expect(restored).to_have_attribute("data-state", "done")
     expect(restored.locator(".pqa-answer button.pqa-ref[data-n='1']").first).to_be_visible()
     keys = page.evaluate("() => Object.keys(sessionStorage)")
-    assert keys == [f"policyqa:conversation:{app_server.url}"]
+    assert keys == [f"policyqa:conversation:{app_server.url}||平台经济政策问答"]  # service, region, title
 
 
 # --------------------------------------------------------------------------- 2
