@@ -468,9 +468,12 @@ def main(argv: list[str] | None = None) -> int:
         from .followup import misses as followup_misses, render as render_followups, run as run_followups
 
         rows = run_followups(pipeline, args.split.removeprefix("followup-"))
-        print(render_followups(rows, args.split))
+        table = render_followups(rows, args.split)
+        print(table)
         if args.show_misses:
             print("\nMisses:\n" + "\n".join(followup_misses(rows)))
+        if not args.no_write:
+            write_readme(args.split, table)
         return 0
     questions = load_questions(BATCHES[args.split]) if args.split in BATCHES else load_questions(split=args.split)
     rows = evaluate(pipeline, questions, baselines=not args.no_baselines, corpus_dir=corpus_dir)
