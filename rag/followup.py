@@ -32,7 +32,7 @@ How = Literal["none", "deixis", "switch", "carry"]
 
 _NUMBER = "0-9一二三四五六七八九十"
 # Demonstratives and pronouns that point at a cited clause, or at its document.
-_CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?:规定|条款|内容)?")
+_CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
 _DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:政策|文件|规定|意见|方案|通知|办法|条例|措施)|(?:这|该|此|那)[份部]|^(?:这|那)(?=是)|它们?|其")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
@@ -77,8 +77,11 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         if not cited:
             return Resolution(question, "deixis", understood=False)
         n = cn_number(pointer.group(1)) if pointer.group(1) else 1
-        if not n or n > len(cited):
+        if not n:
             return Resolution(question, "deixis", understood=False)
+        if n > len(cited):  # 第二十二条 after an answer from a law: that article of the document cited
+            meta = index.meta(index.clause(cited[0]).doc_id)
+            return Resolution(_replace(question, pointer, f"《{meta.short_title}》{pointer.group(0)}"), "deixis")
         clause = index.clause(cited[n - 1])
         return Resolution(_replace(question, pointer, _clause_name(clause, index)), "deixis")
     pointer = _DOCUMENT_POINTER.search(question)
@@ -140,7 +143,7 @@ def _without_names(question: str, documents: list[Document]) -> str:
     """The question with its places and document names removed ("天津对跨境电商…" → "对跨境电商…")."""
     for name in sorted(_names(question, documents), key=len, reverse=True):
         question = question.replace(name, "")
-    return question.lstrip("的在，, ")
+    return question.replace("《》", "").lstrip("的在，, ")
 
 
 def _unknown_words(question: str, index: PolicyIndex) -> bool:

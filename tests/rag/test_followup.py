@@ -1,0 +1,44 @@
+"""Follow-up resolution (rag/followup.py) on the real index: the classes of ellipsis, not questions."""
+import pytest
+
+from rag.followup import Turn, resolve
+
+
+def conversation(*turns):
+    history = []
+    for question, cited in turns:
+        history += [Turn("user", question), Turn("assistant", "……", cited)]
+    return history
+
+
+FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#一.三", "tianjin-life-services#二.一"])
+
+
+@pytest.mark.parametrize(
+    "question, expected, how",
+    [
+        ("那浙江呢？", "浙江对跨境电商有哪些支持？", "switch"),
+        ("重庆的呢", "重庆对跨境电商有哪些支持？", "switch"),
+        ("这条由哪些部门负责？", "《天津新型消费实施方案》（三）由哪些部门负责？", "deixis"),
+        ("上面第2条是哪个文件的？", "《天津生活性服务平台经济实施意见》二（一）是哪个文件的？", "deixis"),
+        ("这项政策现在还有效吗？", "《天津新型消费实施方案》现在还有效吗？", "deixis"),
+        ("具体怎么申请？", "天津对跨境电商有哪些支持，具体怎么申请？", "carry"),
+        ("重庆平台经济联席会议的办公室设在哪个部门？", "重庆平台经济联席会议的办公室设在哪个部门？", "none"),
+        ("房贷利率多少", "房贷利率多少", "none"),  # words the corpus never uses: a new topic
+    ],
+)
+def test_follow_up_classes(policy_index, question, expected, how):
+    resolution = resolve(question, conversation(FIRST), policy_index)
+    assert (resolution.question, resolution.how, resolution.understood) == (expected, how, True)
+
+
+def test_pointer_at_nothing_is_not_understood(policy_index):
+    history = [Turn("user", "你好"), Turn("assistant", "您好！", ["not#a-clause"])]
+    assert not resolve("这条由哪些部门负责？", history, policy_index).understood
+
+
+def test_chains_resolve_turn_by_turn_and_no_history_changes_nothing(policy_index):
+    second = ("那浙江呢？", ["zhejiang-platform-economy#二.一.2"])
+    third = resolve("它现在还有效吗？", conversation(FIRST, second), policy_index)
+    assert third.question == "《浙江平台经济实施意见》现在还有效吗？"
+    assert resolve("那浙江呢？", [], policy_index).question == "那浙江呢？"
