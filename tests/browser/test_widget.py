@@ -453,12 +453,14 @@ def test_two_widgets_keep_their_own_conversations_above_the_page(scripted_api, o
             host,
         )
         assert on_top == host  # the launcher, not the page's fixed bar, is under the pointer
-    first = page.locator("#policyqa-widget-host")
-    first.locator(".pqa-launcher").click()
-    first.locator(".pqa-input").fill("问一句")
-    first.locator(".pqa-send").click()
-    expect(first.locator(".pqa-bot:not(.pqa-welcome)").last).to_have_attribute("data-state", "done")
+    # async scripts run in the order they arrive: find each widget by its title, not by its position
+    widget = lambda title: page.locator("policyqa-widget").filter(has=page.locator(".pqa-title", has_text=title))  # noqa: E731
+    tianjin = widget("天津问答")
+    tianjin.locator(".pqa-launcher").click()
+    tianjin.locator(".pqa-input").fill("问一句")
+    tianjin.locator(".pqa-send").click()
+    expect(tianjin.locator(".pqa-bot:not(.pqa-welcome)").last).to_have_attribute("data-state", "done")
     assert scripted_api.server.requests[-1]["region"] == "天津"
     page.reload()
-    expect(page.locator("#policyqa-widget-host .pqa-user", has_text="问一句")).to_have_count(1)
-    expect(page.locator("#policyqa-widget-host-2 .pqa-user")).to_have_count(0)
+    expect(widget("天津问答").locator(".pqa-user", has_text="问一句")).to_have_count(1)
+    expect(widget("重庆问答").locator(".pqa-user")).to_have_count(0)
