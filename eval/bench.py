@@ -33,6 +33,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """The real app under uvicorn on a free port of 127.0.0.1, with `env` added; and its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, **env},
+    )  # fmt: skip
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_ready(client: httpx.Client, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if client.get("/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"server did not become ready within {seconds:.0f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
@@ -52,26 +74,11 @@ def main() -> int:
         build_seconds = time.perf_counter() - started
         counts = index.manifest["counts"]
 
-        port = free_port()
-        env = {**os.environ, "POLICYQA_INDEX_DIR": str(index_dir), "POLICYQA_CORPUS_DIR": str(ROOT / "corpus")}
         started = time.perf_counter()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
+        server, base = start_server({"POLICYQA_INDEX_DIR": str(index_dir), "POLICYQA_CORPUS_DIR": str(ROOT / "corpus")})
         try:
-            base = f"http://127.0.0.1:{port}"
             with httpx.Client(base_url=base, timeout=30) as client:
-                deadline = time.monotonic() + 120
-                while time.monotonic() < deadline:
-                    try:
-                        if client.get("/readyz").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    time.sleep(0.05)
-                else:
-                    raise SystemExit("server did not become ready within 120 s")
+                wait_ready(client)
                 start_seconds = time.perf_counter() - started
                 questions = [q.question for q in load_questions(split="dev")]
                 client.post("/api/ask", json={"question": questions[0]})  # warm-up

@@ -14,7 +14,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from .bench import free_port, percentile
+from .bench import percentile, start_server, wait_ready
 from .harness import ROOT, load_questions
 
 
@@ -44,23 +43,11 @@ def main() -> int:
         shutil.copytree(ROOT / "corpus", corpus)
         add(sorted(newdocs.glob("*.txt")), corpus, Options())
         build_index(corpus, index_dir, Embedder())
-        port, token = free_port(), "bench-token"
-        env = {**os.environ, "POLICYQA_INDEX_DIR": str(index_dir), "POLICYQA_CORPUS_DIR": str(corpus), "POLICYQA_ADMIN_TOKEN": token}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
+        token = "bench-token"
+        server, base = start_server({"POLICYQA_INDEX_DIR": str(index_dir), "POLICYQA_CORPUS_DIR": str(corpus), "POLICYQA_ADMIN_TOKEN": token})
         try:
             with httpx.Client(base_url=base, timeout=60) as client:
-                deadline = time.monotonic() + 120
-                while time.monotonic() < deadline:
-                    try:
-                        if client.get("/readyz").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    time.sleep(0.1)
+                wait_ready(client)
                 questions = [q.question for q in load_questions(split="dev")]
                 phases: dict[str, list[float]] = {"before": [], "during": [], "after": []}
                 failures, ready = [], []
