@@ -4,7 +4,6 @@ from __future__ import annotations
 import hmac
 import logging
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from rag.errors import CorpusError, Forbidden, NotFound, TooLarge, Unauthorized
 from rag.index import read_manifest
-from rag.ingest import Options, Report, add, remove
+from rag.ingest import Options, Report, add, remove, safe_name
 
 from .settings import Settings
 from .state import reload
@@ -64,10 +63,6 @@ def _rebuild(request: Request, settings: Settings) -> dict:
     return read_manifest(settings.index_dir)["counts"]
 
 
-def _safe_name(name: str | None) -> str:
-    return re.sub(r"[\s/\\#?%*:|\"<>]+", "-", Path(name or "upload").name).strip("-.") or "upload"
-
-
 @router.post("/documents")
 def upload_documents(
     request: Request,
@@ -90,7 +85,8 @@ def upload_documents(
                     f"{upload.filename}: larger than {settings.max_upload_bytes} bytes",
                     f"文件 {upload.filename} 超过 {settings.max_upload_bytes // (1024 * 1024)} MB 上限",
                 )
-            path = Path(folder) / _safe_name(upload.filename)
+            name = Path(upload.filename or "upload")
+            path = Path(folder) / (safe_name(name.stem) + name.suffix.lower())
             path.write_bytes(data)
             paths.append(path)
         with _WRITING:

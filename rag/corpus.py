@@ -67,7 +67,7 @@ def read_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
     """The documents that can be read and parsed, and a report of those that cannot: one bad
     document never stops the others. A document that repeats one already read (the same 文号, or
     the same title and date) is reported and left out."""
-    entries = _entries(corpus_dir)
+    entries = read_entries(corpus_dir)
     listed = {str(e["source"]) for e in entries if "source" in e}
     entries += [{"source": p.name} for p in sorted(corpus_dir.glob("*.txt")) if p.name not in listed]
     documents: list[Document] = []
@@ -113,7 +113,8 @@ def short_title_of(title: str) -> str:
     return short or title
 
 
-def _entries(corpus_dir: Path) -> list[dict]:
+def read_entries(corpus_dir: Path) -> list[dict]:
+    """The [[document]] entries of documents.toml (none when there is no such file)."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"missing corpus folder {corpus_dir}", f"缺少语料目录 {corpus_dir}")
     meta_path = corpus_dir / METADATA_FILE

@@ -25,8 +25,9 @@ from typing import Literal
 
 from .corpus import Document
 from .index import PolicyIndex
-from .intent import detect_scope, place_spans
+from .intent import detect_scope, document_names, place_spans
 from .parse import cn_number
+from .tokens import tokenize
 
 How = Literal["none", "deixis", "switch", "carry"]
 
@@ -125,7 +126,7 @@ def _names(question: str, documents: list[Document]) -> list[str]:
     """Places and document names in the question, in order."""
     spans = place_spans(question)
     for document in documents:
-        for alias in sorted({document.meta.short_title, document.meta.title, *document.aliases}, key=len, reverse=True):
+        for alias in sorted(set(document_names(document)), key=len, reverse=True):
             at = question.find(alias) if alias else -1
             if at >= 0 and not any(s <= at < e for s, e in spans):
                 spans.append((at, at + len(alias)))
@@ -148,8 +149,6 @@ def _without_names(question: str, documents: list[Document]) -> str:
 
 def _unknown_words(question: str, index: PolicyIndex) -> bool:
     """A word of two or more characters the corpus never uses: a new topic (房贷, 高考), not a follow-up."""
-    from .tokens import tokenize
-
     for word in sorted(_FUNCTION_WORDS, key=len, reverse=True):  # 什么时候 is not 时候
         question = question.replace(word, " ")
     return any(len(t) >= 2 and index.bm25.document_share(t) == 0 and re.search(r"[\u4e00-\u9fff]{2}", t) for t in tokenize(question))

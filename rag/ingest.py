@@ -12,14 +12,13 @@ import json
 import logging
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from .corpus import METADATA_FILE, Document, build_document, duplicate_of, read_corpus
-from .errors import CorpusError, PolicyQAError
+from .corpus import METADATA_FILE, Document, build_document, duplicate_of, read_corpus, read_entries
+from .errors import PolicyQAError
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ class Report:
         return self.action not in ("failed",)
 
 
-def _slug(stem: str) -> str:
+def safe_name(stem: str) -> str:
     """A file name that is safe in the corpus folder and in clause ids (no '#', '/', spaces)."""
     return re.sub(r"[\s#/\\?%*:|\"<>]+", "-", stem).strip("-.") or "document"
 
@@ -103,7 +102,7 @@ def prepare(path: Path, corpus_dir: Path, options: Options, today: date | None =
         extracted = extract_file(path)
         report.format = extracted.format
         report.warnings += extracted.warnings
-        name = _slug(options.id or path.stem) + ".txt"
+        name = safe_name(options.id or path.stem) + ".txt"
         report.source = name
         raw = extracted.text.encode("utf-8")
         document = build_document(extracted.text, raw, _entry(name, options), name)
@@ -150,7 +149,7 @@ def add(paths: list[Path], corpus_dir: Path, options: Options) -> list[Report]:
             report.action = "replaced"
         else:
             report.action = "added"
-        name = report.source or _slug(path.stem) + ".txt"
+        name = report.source or safe_name(path.stem) + ".txt"
         target = corpus_dir / name
         if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
             report.action, report.message = "failed", f"{path}: {target.name} exists in the corpus with other text"
@@ -164,7 +163,7 @@ def add(paths: list[Path], corpus_dir: Path, options: Options) -> list[Report]:
                 shutil.copyfile(path, original)
         entry = _entry(name, options, keep_id)
         if len(entry) > 1 or keep_id:
-            _write_entries(corpus_dir, [e for e in _read_entries(corpus_dir) if e.get("source") != name] + [entry])
+            _write_entries(corpus_dir, [e for e in read_entries(corpus_dir) if e.get("source") != name] + [entry])
         if keep_id:
             report.doc_id = keep_id
         reports.append(report)
@@ -193,7 +192,7 @@ def _delete(corpus_dir: Path, document: Document) -> None:
     for original in corpus_dir.glob(f"{glob_escape(text.stem)}.*"):
         if original.suffix.lower() in ORIGINAL_SUFFIXES:
             original.unlink()
-    entries = _read_entries(corpus_dir)
+    entries = read_entries(corpus_dir)
     kept = [e for e in entries if e.get("source") != document.meta.source]
     if len(kept) != len(entries):
         _write_entries(corpus_dir, kept)
@@ -201,16 +200,6 @@ def _delete(corpus_dir: Path, document: Document) -> None:
 
 def glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _read_entries(corpus_dir: Path) -> list[dict]:
-    path = corpus_dir / METADATA_FILE
-    if not path.is_file():
-        return []
-    try:
-        return list(tomllib.loads(path.read_text(encoding="utf-8")).get("document", []))
-    except tomllib.TOMLDecodeError as exc:
-        raise CorpusError(f"{path}: {exc}", f"语料元数据文件格式错误：{exc}") from exc
 
 
 def _toml_value(value: object) -> str:

@@ -79,7 +79,7 @@ def detect_scope(question: str, documents: list[Document]) -> Scope:
         elif place.level != "country":
             scope.foreign.append(places.short(place))
     scope.regions |= {region for region in loaded if region in question}  # a region the gazetteer does not know
-    named = {d.meta.id for d in documents if any(alias in question for alias in _names(d))}
+    named = {d.meta.id for d in documents if any(alias in question for alias in document_names(d))}
     scope.named_docs = named
     region_of = {d.meta.id: d.meta.region for d in documents}
     national = {d.meta.id for d in documents if d.meta.region == NATIONAL}
@@ -98,7 +98,8 @@ def detect_scope(question: str, documents: list[Document]) -> Scope:
     return scope
 
 
-def _names(document: Document) -> list[str]:
+def document_names(document: Document) -> list[str]:
+    """How a question may name a document: its short title, its title, its aliases."""
     return [document.meta.short_title, document.meta.title, *document.aliases]
 
 

@@ -512,51 +512,47 @@ def _parse_part(
         indices = indices[1:]  # the 附件1 line names the part
     for i in indices:
         line = lines[i]
-        if not title_taken and not _marker(line.text):
+        marker = _marker(line.text)
+        if not title_taken and not marker:
             # An attachment's own title line.
             caption = caption or _Node("caption", "标题", 0, line.text)
             caption.lines.append(line)
             title_taken = True
             continue
         title_taken = True
-        marker = _marker(line.text)
-        accepted = False
-        if marker and current is not closing:
+        # Items and 款 inside an article stay in the article.
+        if marker and current is not closing and not (legal and marker[0] not in _LEGAL):
             family, number, content_at, bracket = marker
             value = cn_number(number) or 0
-            if legal and family not in _LEGAL:
-                marker = None  # items and 款 inside an article stay in the article
-            else:
-                # Where would it go: a sibling of an open node of its family, or a child of the innermost node.
-                depth = next((d for d in range(len(stack) - 1, 0, -1) if stack[d].family == family), None)
-                if family in _LEGAL:
-                    rank = _LEGAL.index(family)
-                    # the outermost open legal node at or below its rank: 第二章 closes 第一章 and its articles
-                    depth = next((d for d in range(1, len(stack)) if stack[d].family in _LEGAL and _LEGAL.index(stack[d].family) >= rank), None)
-                parent = stack[depth - 1] if depth is not None else stack[-1]
-                siblings = [c for c in parent.children if c.family == family]
-                expected = siblings[-1].value + 1 if siblings else 1
-                previous = siblings[-1].value if siblings else 0
-                accepted = (
-                    value == expected
-                    or (value == last_global.get(family, -1) + 1 and value > previous)
-                    or (family == "row" and value > max(previous, last_global.get(family, 0)))  # a table may skip rows
-                )
-                if accepted:
-                    del stack[(depth if depth is not None else len(stack)):]
-                    content = line.text[content_at:]
-                    # An article's heading is only the bracketed one (第一条（目的）); its first sentence is text.
-                    heading = bracket if family == "条" else _split_heading(content)[0]
-                    node = _Node(family, number if not number.isdigit() else str(int(number)), value, heading)
-                    node.lines.append(_Line(content, line.start + content_at, line.end))
-                    parent.children.append(node)
-                    stack.append(node)
-                    current = node
-                    last_global[family] = value
-                    legal = legal or family == "条"
-                    if family in ("编", "章", "节"):
-                        legal = False  # a new chapter waits for its first article
-                    continue
+            # Where would it go: a sibling of an open node of its family, or a child of the innermost node.
+            depth = next((d for d in range(len(stack) - 1, 0, -1) if stack[d].family == family), None)
+            if family in _LEGAL:
+                rank = _LEGAL.index(family)
+                # the outermost open legal node at or below its rank: 第二章 closes 第一章 and its articles
+                depth = next((d for d in range(1, len(stack)) if stack[d].family in _LEGAL and _LEGAL.index(stack[d].family) >= rank), None)
+            parent = stack[depth - 1] if depth is not None else stack[-1]
+            siblings = [c for c in parent.children if c.family == family]
+            previous = siblings[-1].value if siblings else 0
+            accepted = (
+                value == previous + 1
+                or (value == last_global.get(family, -1) + 1 and value > previous)
+                or (family == "row" and value > max(previous, last_global.get(family, 0)))  # a table may skip rows
+            )
+            if accepted:
+                del stack[(depth if depth is not None else len(stack)):]
+                content = line.text[content_at:]
+                # An article's heading is only the bracketed one (第一条（目的）); its first sentence is text.
+                heading = bracket if family == "条" else _split_heading(content)[0]
+                node = _Node(family, number if not number.isdigit() else str(int(number)), value, heading)
+                node.lines.append(_Line(content, line.start + content_at, line.end))
+                parent.children.append(node)
+                stack.append(node)
+                current = node
+                last_global[family] = value
+                legal = legal or family == "条"
+                if family in ("编", "章", "节"):
+                    legal = False  # a new chapter waits for its first article
+                continue
         if (
             _CLOSING_START.match(line.text)
             and ("施行" in line.text or "废止" in line.text or "有效期" in line.text)

@@ -11,7 +11,7 @@ import numpy as np
 from .embed import Embedder
 from .expand import expand
 from .index import PolicyIndex
-from .intent import Scope, detect_scope, place_spans, resolve_reference
+from .intent import Scope, detect_scope, document_names, place_spans, resolve_reference
 from .records import Hit, SearchMode
 from .tokens import tokenize, words
 
@@ -58,7 +58,7 @@ class Retriever:
         self._region = {d.meta.id: d.meta.region for d in index.documents}
         # Tokens of place and document names: they scope a question but are no evidence of an answer.
         names = [d.meta.region for d in index.documents if d.meta.region]
-        names += [n for d in index.documents for n in (d.meta.short_title, d.meta.title, *d.aliases)]
+        names += [n for d in index.documents for n in document_names(d)]
         names += ["征求意见稿", "实施意见", "实施方案"]
         self._name_tokens = {t for n in names for t in tokenize(n)} | {"意见", "方案"}
         self._names = re.compile("|".join(sorted(map(re.escape, set(names)), key=len, reverse=True)))
