@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
@@ -33,48 +32,43 @@ logger = logging.getLogger(__name__)
 router = APIRouter()
 
 
-def _answer(body: AskRequest, pipeline: Pipeline) -> dict:
+def _ask_options(body: AskRequest) -> dict:
     history = [Turn(t.role, t.content, list(t.citations)) for t in body.history]
-    answer = pipeline.ask(
-        body.question, top_k=body.top_k, region=body.region, doc_id=body.doc_id, today=date.today(), history=history
-    )
-    return answer_payload(answer, pipeline.index)
+    return dict(top_k=body.top_k, region=body.region, doc_id=body.doc_id, today=date.today(), history=history)
 
 
 @router.post("/api/ask", response_model=AskResponse, tags=["问答"])
 def ask(body: AskRequest, pipeline: PipelineDep) -> dict:
     """Answer a question in Chinese with verbatim, clause-level citations."""
-    return _answer(body, pipeline)
+    return answer_payload(pipeline.ask(body.question, **_ask_options(body)), pipeline.index)
 
 
 def _sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _pieces(text: str) -> Iterator[str]:
-    """Split after punctuation and markers so a client can render progressively."""
-    for piece in re.findall(r".*?(?:[。；：，！？\n]|\[\d+\]|$)", text, flags=re.S):
-        if piece:
-            yield piece
+_HEAD = ("question", "resolved_question", "answerable", "reason", "citations")
 
 
 @router.post("/api/ask/stream", tags=["问答"])
 def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
-    """Same answer as /api/ask as server-sent events: citations, answer pieces, done."""
+    """The answer as server-sent events: citations, answer pieces (each verified before it is sent), done."""
     pipeline.check_document(body.doc_id)  # before the stream starts, so it is a plain 404 …
     pipeline.check_region(body.region)  # … or 422
 
     def events() -> Iterator[str]:
         try:
-            payload = _answer(body, pipeline)
+            for kind, item in pipeline.stream(body.question, **_ask_options(body)):
+                if kind == "citations":
+                    payload = answer_payload(item, pipeline.index)
+                    yield _sse("citations", {k: payload[k] for k in _HEAD})
+                elif kind == "delta":
+                    yield _sse("delta", {"text": item})
+                else:
+                    yield _sse("done", answer_payload(item, pipeline.index))
         except Exception:  # the status line is sent already: report in the stream, not as a 500
             logger.exception("ask/stream failed")
             yield _sse("error", {"message": "Internal error", "message_zh": "服务内部错误，请稍后再试"})
-            return
-        yield _sse("citations", {k: payload[k] for k in ("question", "resolved_question", "answerable", "reason", "citations")})
-        for piece in _pieces(payload["answer"]):
-            yield _sse("delta", {"text": piece})
-        yield _sse("done", payload)
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
@@ -160,6 +154,19 @@ def get_document(doc_id: str, pipeline: PipelineDep) -> dict:
 def healthz() -> dict:
     """The process is alive."""
     return {"status": "ok"}
+
+
+@router.get("/api/status", tags=["运维"])
+def status(request: Request) -> dict:
+    """What is served: the index, and whether a language model is configured, reachable, in use."""
+    state = request.app.state.policyqa
+    generator = state.generator
+    index = state.pipeline.index.manifest if state.pipeline is not None else None
+    return {
+        "index": {"ready": index is not None, "built_at": index["built_at"], "counts": index["counts"]} if index else {"ready": False},
+        "llm": generator.status() if generator is not None else {"configured": False},
+        "answer_mode": "llm" if generator is not None else "extractive",
+    }
 
 
 @router.get("/readyz", tags=["运维"])

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from rag.records import Reason
+from rag.records import AnswerMode, Reason
 
 MAX_QUESTION_CHARS = 500
 MAX_HISTORY_TURNS = 20
@@ -96,6 +96,8 @@ class AskResponse(BaseModel):
     answerable: bool
     reason: Reason = Field(description="why it was answered or declined: answered, not_in_documents, personal_case, …")
     citations: list[CitationOut]
+    mode: AnswerMode = Field(description="extractive：由条款原文组成；llm：由语言模型撰写，每句的引文、编号、数字均已核对")
+    model: str | None = Field(default=None, description="撰写回答的语言模型（mode 为 llm 时）")
 
 
 class SearchHit(ClauseOut):

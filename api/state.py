@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rag.embed import Embedder
 from rag.errors import PolicyQAError
+from rag.generate import Generator
 from rag.index import MANIFEST, load_index
 from rag.pipeline import Pipeline
 
@@ -42,26 +43,30 @@ class AppState:
     problem: PolicyQAError | None = None  # why the index is not served
     stamp: tuple[int, int, int] | None = None  # of the index being served
     checked_at: float = 0.0
+    generator: Generator | None = None  # one per process: its circuit outlives index reloads
     reloading: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _load(settings: Settings) -> tuple[Pipeline, tuple[int, int, int] | None]:
+def _load(settings: Settings, generator: Generator | None) -> tuple[Pipeline, tuple[int, int, int] | None]:
     stamp = manifest_stamp(settings.index_dir)
     embedder = embedder_for(settings.embedding_model)
     index = load_index(settings.index_dir, settings.corpus_dir, str(embedder.path))
-    pipeline = Pipeline(index, embedder)
+    pipeline = Pipeline(index, embedder, generator=generator)
     pipeline.ask("预热")  # pay one-off costs (jieba dictionary, first forward pass) before serving
     return pipeline, stamp
 
 
 def load_state(settings: Settings) -> AppState:
     """Load the model and a current index; a missing, stale or corrupt index is refused, not served."""
+    generator = settings.generator()
+    if generator is not None:
+        logger.info("answers written by %s at %s, checked by the citation gate", settings.llm_model, settings.llm_base_url)
     try:
-        pipeline, stamp = _load(settings)
+        pipeline, stamp = _load(settings, generator)
     except PolicyQAError as problem:
         logger.error("index not served: %s", problem)
-        return AppState(problem=problem, stamp=manifest_stamp(settings.index_dir))
-    return AppState(pipeline=pipeline, stamp=stamp)
+        return AppState(problem=problem, stamp=manifest_stamp(settings.index_dir), generator=generator)
+    return AppState(pipeline=pipeline, stamp=stamp, generator=generator)
 
 
 def reload(state: AppState, settings: Settings) -> None:
@@ -72,7 +77,7 @@ def reload(state: AppState, settings: Settings) -> None:
         if stamp == state.stamp and state.pipeline is not None:
             return
         try:
-            pipeline, stamp = _load(settings)
+            pipeline, stamp = _load(settings, state.generator)
         except PolicyQAError as problem:
             logger.error("new index not loaded, still serving the previous one: %s", problem)
             state.stamp = stamp  # not retried until the index changes again

@@ -198,15 +198,23 @@ def answer_question(
     if missing and not given:
         lead, tail = _NOT_GIVEN[missing]
         answerable = False
-    notes = _status_notes(citations, metas, today)
-    if place_spans(question):  # a place was named: say which provisions are national and apply there too
-        notes += _national_notes(citations, metas)
-    if scope.foreign:
-        notes.append(f"说明：已收录文件不涉及{'、'.join(scope.foreign)}，以上仅为{covered(index)}中的规定。")
+    notes = answer_notes(question, citations, retrieval, index, today)
     text = "\n".join([lead, *statements, *([tail] if tail else [])])
     if notes:
         text += "\n\n" + "\n".join(notes)
     return Answer(question, text, answerable, citations, "answered" if answerable else "detail_not_given")
+
+
+def answer_notes(question: str, citations: list[Citation], retrieval: Retrieval, index: PolicyIndex, today: date) -> list[str]:
+    """Notes under an answer: drafts, lapsed or not yet in force documents; national provisions that
+    apply to the place named; places the corpus does not cover."""
+    metas = {d.meta.id: d.meta for d in index.documents}
+    notes = _status_notes(citations, metas, today)
+    if place_spans(question):  # a place was named: say which provisions are national and apply there too
+        notes += _national_notes(citations, metas)
+    if retrieval.scope.foreign:
+        notes.append(f"说明：已收录文件不涉及{'、'.join(retrieval.scope.foreign)}，以上仅为{covered(index)}中的规定。")
+    return notes
 
 
 # Declines that stand before document metadata is consulted: a greeting or a question in English

@@ -32,6 +32,8 @@ ATTACHMENT = "附件"
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_SECTIONS = {"万": 10_000, "亿": 100_000_000}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Legal families have a fixed order; the others nest in the order they open.
@@ -101,27 +103,31 @@ def repair_breaks(raw: str) -> str:
 
 
 def cn_number(token: str) -> int | None:
-    """'十六' -> 16, '五十三' -> 53, '一百零二' -> 102, '１２' -> 12, '③' -> 3."""
+    """'十六' -> 16, '五十三' -> 53, '一百零二' -> 102, '三千万' -> 30000000, '二〇二四' -> 2024,
+    '１２' -> 12, '③' -> 3."""
     token = token.translate(_FULLWIDTH)
-    if token.isdigit():
+    if token.isascii() and token.isdigit():  # '③'.isdigit() is true as well
         return int(token)
     if len(token) == 1 and token in _CIRCLED:
         return _CIRCLED.index(token) + 1
-    if not token or any(ch not in _CN_DIGITS and ch not in "十百" for ch in token):
+    if not token or any(ch not in _CN_DIGITS and ch not in _CN_UNITS and ch not in _CN_SECTIONS for ch in token):
         return None
-    if "十" not in token and "百" not in token:  # digit by digit: 二〇二四
+    if not any(ch in _CN_UNITS or ch in _CN_SECTIONS for ch in token):  # digit by digit: 二〇二四
         value = 0
         for ch in token:
             value = value * 10 + _CN_DIGITS[ch]
         return value
-    total, current = 0, 0
+    total, section, current = 0, 0, 0
     for ch in token:
-        if ch in "十百":
-            total += (current or 1) * (10 if ch == "十" else 100)
+        if ch in _CN_SECTIONS:  # 万, 亿 multiply everything before them in their section
+            total += (section + current or 1) * _CN_SECTIONS[ch]
+            section = current = 0
+        elif ch in _CN_UNITS:
+            section += (current or 1) * _CN_UNITS[ch]
             current = 0
         else:
             current = _CN_DIGITS[ch]
-    return total + current
+    return total + section + current
 
 
 @dataclass

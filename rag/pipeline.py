@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from .answer import AnswerSettings, answer_question, unclear_followup
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument, UnknownRegion
 from .followup import Turn, resolve
+from .generate import Generator, StreamEvent, pieces
 from .index import PolicyIndex, build_index, load_index
 from .judge import Judge, JudgeModel
 from .records import Answer, Hit, SearchMode
@@ -25,8 +28,10 @@ class Pipeline:
         retrieval: RetrievalSettings | None = None,
         answering: AnswerSettings | None = None,
         judge_model: JudgeModel | None = None,
+        generator: Generator | None = None,
     ):
         self.index = index
+        self.generator = generator  # a language model that writes answers, verified; None: extractive only
         self.embedder = embedder
         self.retriever = Retriever(index, embedder, retrieval)
         self.answering = answering or AnswerSettings()
@@ -47,18 +52,56 @@ class Pipeline:
     ) -> tuple[Retrieval, Answer]:
         """The ranked clauses and the answer composed from them (what /api/ask does). With `history`
         (the conversation so far, oldest first), a follow-up is first resolved into a self-contained
-        question (rag/followup.py), which is what is retrieved, judged and answered."""
+        question (rag/followup.py), which is what is retrieved, judged and answered. With a language
+        model, it writes the answer and the citation gate checks it; the extractive answer otherwise."""
+        step = self._extractive(question, top_k, region, doc_id, today or date.today(), history)
+        answer = step.answer
+        if step.generate:
+            assert self.generator is not None
+            answer = self.generator.compose(step.asked, step.retrieval, answer, self.index, step.today, history, step.deadline)
+        return step.retrieval, answer
+
+    def stream(
+        self,
+        question: str,
+        top_k: int = 5,
+        region: str | None = None,
+        doc_id: str | None = None,
+        today: date | None = None,
+        history: list[Turn] | None = None,
+    ) -> Iterator[StreamEvent]:
+        """run() as events: ("citations", answer without its text), ("delta", text)…, ("done", answer).
+        A language model's answer is sent statement by statement, each verified before it is sent."""
+        step = self._extractive(question, top_k, region, doc_id, today or date.today(), history)
+        if step.generate:
+            assert self.generator is not None
+            yield from self.generator.stream(step.asked, step.retrieval, step.answer, self.index, step.today, history, step.deadline)
+            return
+        yield "citations", step.answer
+        for piece in pieces(step.answer.answer):
+            yield "delta", piece
+        yield "done", step.answer
+
+    def _extractive(
+        self, question: str, top_k: int, region: str | None, doc_id: str | None, today: date, history: list[Turn] | None
+    ) -> "_Step":
         self.check_document(doc_id)
         self.check_region(region)
+        deadline = self.generator.deadline() if self.generator else 0.0
         resolution = resolve(question, history, self.index)
-        asked = resolution.question
+        asked, understood = resolution.question, resolution.understood
+        if self.generator and history:  # the model reads the conversation better than the rules
+            rewritten = self.generator.rewrite(question, history, deadline)
+            if rewritten:
+                asked, understood = rewritten, True
         retrieval = self.retriever.retrieve(asked, k=top_k, region=region, doc_id=doc_id)
-        if not resolution.understood:
-            return retrieval, unclear_followup(question, self.index)
+        if not understood:
+            return _Step(asked, retrieval, unclear_followup(question, self.index), today, deadline, False)
         judgement = self.judge.judge(asked, retrieval, learned=self.answering.use_judge)
-        answer = answer_question(asked, retrieval, judgement, self.index, today or date.today(), self.answering)
+        answer = answer_question(asked, retrieval, judgement, self.index, today, self.answering)
         answer.question, answer.resolved_question = question, asked
-        return retrieval, answer
+        generate = bool(self.generator and understood and self.generator.eligible(answer, retrieval))
+        return _Step(asked, retrieval, answer, today, deadline, generate)
 
     def check_document(self, doc_id: str | None) -> None:
         if doc_id is not None and self.index.document(doc_id) is None:
@@ -78,6 +121,18 @@ class Pipeline:
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid", **filters: str | None) -> list[Hit]:
         return self.retriever.retrieve(query, k=k, mode=mode, **filters).hits
+
+
+@dataclass
+class _Step:
+    """A question up to its extractive answer, and whether a language model should rewrite it."""
+
+    asked: str
+    retrieval: Retrieval
+    answer: Answer
+    today: date
+    deadline: float
+    generate: bool
 
 
 def open_index(

@@ -9,6 +9,7 @@ DocStatus = Literal["征求意见稿", "草案", "试行", "暂行", "正式"]
 DRAFT_STATUSES = ("征求意见稿", "草案")
 Validity = Literal["现行", "已废止", "征求意见稿", "草案", "尚未施行"]
 SearchMode = Literal["hybrid", "dense", "bm25"]
+AnswerMode = Literal["extractive", "llm"]  # composed from the clauses, or written by a language model and verified
 # Why an answer was given or declined: a short stable code for the widget, the logs and the evaluation.
 Reason = Literal[
     "answered",
@@ -104,6 +105,16 @@ class Citation:
 
 
 @dataclass
+class LLMOutcome:
+    """What became of a language model's answer (for the logs and the evaluation, not for users)."""
+
+    served: bool
+    reason: str  # served, or why the extractive answer was served: timeout, http_500, model_declined, nothing_left, …
+    kept: int  # statements that passed the citation gate
+    removed: list[tuple[str, str]]  # (problem, detail) of each statement the gate removed
+
+
+@dataclass
 class Answer:
     question: str
     answer: str
@@ -111,3 +122,6 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     reason: Reason = "answered"
     resolved_question: str | None = None  # the self-contained question answered, when a follow-up was resolved
+    mode: AnswerMode = "extractive"
+    model: str | None = None  # the language model that wrote it (mode "llm")
+    llm: LLMOutcome | None = None  # set when a language model was asked

@@ -47,6 +47,8 @@ def answer_payload(answer: Answer, index: PolicyIndex) -> dict:
         "answerable": answer.answerable,
         "reason": answer.reason,
         "citations": [citation_payload(c, index) for c in answer.citations],
+        "mode": answer.mode,
+        "model": answer.model,
     }
 
 

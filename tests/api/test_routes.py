@@ -220,7 +220,7 @@ def test_stream_reports_a_failure_as_an_error_event(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(client.app.state.policyqa.pipeline, "ask", broken)
+    monkeypatch.setattr(client.app.state.policyqa.pipeline, "stream", broken)
     with client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
         assert response.status_code == 200
         raw = "".join(response.iter_text())
