@@ -17,6 +17,7 @@ from typing import Literal
 
 from .parse import cn_number
 from .places import gazetteer
+from .tokens import is_word
 
 Problem = Literal["no_marker", "unknown_marker", "quote_not_verbatim", "figure_not_in_clause", "unit_not_in_clause"]
 # What the prompt asks the model to answer, alone, when the clauses do not answer the question.
@@ -37,8 +38,8 @@ _FIGURE = re.compile(
     rf"百分之(?P<pct>[{_CN}]+|\d+(?:\.\d+)?)"
     rf"|(?P<num>\d+(?:\.\d+)?|[{_CN}]+)(?P<section>万亿|万|亿)?(?P<measure>{'|'.join(_MEASURES)})?"
 )
-# A unit named with its place: 天津市商务局, 重庆市大数据发展局.
-_UNIT_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:局|厅|委员会|委|办公室)(?![\u4e00-\u9fff])")
+# A unit named with its place: 天津市商务局, 重庆市大数据发展局 (not 天津优化产业布局: see unit_names).
+_UNIT_SUFFIX = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:局|厅|委员会|委|办公室)")
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Gate:
         given = [f for i in cited for f in self._figures[i]]
         for figure in figures(body):
             if not any(figure.matches(g) for g in given):
-                statement.problem, statement.detail = "figure_not_in_clause", f"{figure.value:g}{figure.measure}"
+                statement.problem, statement.detail = "figure_not_in_clause", f"{figure.value:.12g}{figure.measure}"
                 return statement
         evidence = "".join(self.evidence[i] for i in cited)
         for unit in self.unit_names(body):
@@ -168,7 +169,8 @@ class Gate:
             if any(taken[start:end]):
                 continue
             m = _UNIT_SUFFIX.match(text, end)
-            if m:
+            # 布局, 格局, 餐厅 end in a unit's character but are words of their own, not units.
+            if m and not is_word(text[m.end() - 2 : m.end()]):
                 names.append(text[start : m.end()])
         return names
 

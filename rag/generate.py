@@ -103,8 +103,12 @@ def _failure_reason(error: Exception) -> str:
     name = type(error).__name__
     if "Timeout" in name:
         return "timeout"
-    if "Connection" in name:
-        return "unreachable"
+    if "Connection" in name:  # the openai client reports a body cut short as a connection error too
+        causes, cause = [], error.__cause__ or error.__context__
+        while cause is not None and len(causes) < 10:
+            causes.append(type(cause).__name__)
+            cause = cause.__cause__ or cause.__context__
+        return "malformed" if any(n in c for c in causes for n in ("Protocol", "Read", "Decod")) else "unreachable"
     return "malformed"  # invalid JSON, a cut connection, an unexpected payload
 
 
@@ -325,8 +329,8 @@ class Generator:
         by_n = {c.n: c for c in prompted.citations}
         cited = []
         for n in gated.cited:
-            quotes = [q for s in gated.kept if n in s.markers for q in quotes(s.text) if q in by_n[n].clause.text]
-            cited.append(replace(by_n[n], quote=max(quotes, key=len) if quotes else None))
+            found = [q for s in gated.kept if n in s.markers for q in quotes(s.text) if q in by_n[n].clause.text]
+            cited.append(replace(by_n[n], quote=max(found, key=len) if found else None))
         notes = prompted.notes_for(cited)
         text = gated.text + ("\n\n" + "\n".join(notes) if notes else "")
         outcome = LLMOutcome(True, "served", len(gated.kept), removed)

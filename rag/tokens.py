@@ -62,3 +62,10 @@ def words(text: str) -> list[str]:
 
     Unlike tokenize(), a compound stays whole: 个人所得税 is not matched by 所得税."""
     return [w.lower() for w in word_sequence(text) if len(w) >= 2 and _KEEP.search(w) and w not in STOPWORDS]
+
+
+def is_word(text: str) -> bool:
+    """jieba's dictionary (with the policy terms) knows `text` as a word of its own."""
+    tokenizer = _tokenizer(_options["user_dictionary"])
+    tokenizer.check_initialized()
+    return tokenizer.FREQ.get(text, 0) > 0

@@ -54,3 +54,23 @@ def pipeline(policy_index, embedder):
     from rag.pipeline import Pipeline
 
     return Pipeline(policy_index, embedder)
+
+
+@pytest.fixture(scope="session")
+def fake_llm():
+    """A scripted OpenAI-compatible server on 127.0.0.1 (a fake: no model can be downloaded here)."""
+    from fakellm import FakeLLM
+
+    server = FakeLLM()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def llm(fake_llm):
+    """The fake server with its script and request log cleared for one test."""
+    from fakellm import Text
+
+    fake_llm.script = lambda request: Text("无法回答")
+    fake_llm.requests.clear()
+    return fake_llm
