@@ -12,6 +12,7 @@ import json
 import os
 import re
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -207,6 +208,10 @@ class Row:
     missing_facts: list[str] = field(default_factory=list)
     source: str = "own"
     reason: str = ""
+    mode: str = "extractive"
+    llm_reason: str | None = None  # with a language model: served, or why the extractive answer was served
+    llm_kept: int = 0  # statements the citation gate passed
+    llm_removed: list[str] = field(default_factory=list)  # the problem of each statement it removed
 
 
 def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, corpus_dir: Path) -> list[Row]:
@@ -227,6 +232,10 @@ def evaluate(pipeline: Pipeline, questions: list[Question], baselines: bool, cor
         row.latency_ms = (time.perf_counter() - started) * 1000
         row.declined = not answer.answerable
         row.reason = answer.reason
+        row.mode = answer.mode
+        if answer.llm is not None:
+            row.llm_reason, row.llm_kept = answer.llm.reason, answer.llm.kept
+            row.llm_removed = [problem for problem, _ in answer.llm.removed]
         started = time.perf_counter()
         pipeline.judge.judge(q.question, retrieval)
         row.judge_ms = (time.perf_counter() - started) * 1000
@@ -373,6 +382,41 @@ def render_realq(rows: list[Row], split: str) -> str:
     return "\n".join(lines)
 
 
+def render_gate(rows: list[Row], split: str, model: str) -> str:
+    """What the citation gate did with a language model's answers (`policyqa eval --llm`)."""
+    asked = [r for r in rows if r.llm_reason is not None]
+    served = [r for r in asked if r.llm_reason == "served"]
+    kept = sum(r.llm_kept for r in asked)
+    removed = Counter(p for r in asked for p in r.llm_removed)
+    fallbacks = Counter(r.llm_reason for r in asked if r.llm_reason != "served")
+    lines = [
+        f"Citation gate on split `{split}` with model `{model}`: {len(rows)} questions, the model asked for "
+        f"{len(asked)} (the others were declined or answered from metadata or by clause number).",
+        "",
+        "| gate | value |",
+        "|---|---|",
+        f"| LLM answers served | {len(served)}/{len(asked)} ({_fmt(_share(len(served), len(asked)), True)}) |",
+        f"| statements kept / removed | {kept} / {sum(removed.values())} |",
+    ]
+    lines += [f"| removed: {problem} | {n} |" for problem, n in removed.most_common()]
+    lines += [f"| fallback: {reason} | {n} |" for reason, n in fallbacks.most_common()]
+    metrics = answer_metrics(served)
+    lines += [
+        "",
+        f"Quality of the {len(served)} served LLM answers:",
+        "",
+        "| served answers | value |",
+        "|---|---|",
+        f"| facts present | {_fmt(metrics['facts'], True)} |",
+        f"| citations that are gold clauses (precision) | {_fmt(metrics['citation_precision'], True)} |",
+        f"| answered, no gold clause cited | {sum(bool(r.groups) and not r.cited_relevant for r in served)} |",
+        f"| citations verbatim in source | {_fmt(metrics['citation_verbatim'], True)} |",
+        f"| 「」 quotes verbatim in cited clause | {_fmt(metrics['quote_verbatim'], True)} |",
+        f"| latency p50 / p95 (ms, in-process, model included) | {_fmt(metrics['p50_ms'])} / {_fmt(metrics['p95_ms'])} |",
+    ]
+    return "\n".join(lines)
+
+
 def misses(rows: list[Row]) -> list[str]:
     out = []
     for r in rows:
@@ -458,12 +502,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=os.environ.get("POLICYQA_CORPUS_DIR", str(ROOT / "corpus")))
     parser.add_argument("--index", default=os.environ.get("POLICYQA_INDEX_DIR", str(ROOT / "index")))
     parser.add_argument("--model", default=os.environ.get("POLICYQA_EMBEDDING_MODEL", "m3e-small"))
+    parser.add_argument(
+        "--llm", action="store_true",
+        help="answer with the language model of POLICYQA_LLM_* and report the citation gate (prints only)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+    generator = None
+    if args.llm:
+        from rag.settings import Settings
+
+        settings = Settings()
+        generator = settings.generator()
+        if generator is None:
+            print("policyqa eval --llm: no model configured; set POLICYQA_LLM_BASE_URL and POLICYQA_LLM_MODEL", file=sys.stderr)
+            return 2
+        args.no_write = True  # the README's tables are the extractive answers'; the gate's table is printed
     embedder = Embedder(args.model)
     corpus_dir = Path(args.corpus)
-    pipeline = Pipeline(open_index(corpus_dir, Path(args.index), embedder), embedder)
+    pipeline = Pipeline(open_index(corpus_dir, Path(args.index), embedder), embedder, generator=generator)
     if args.split.startswith("followup-"):  # conversations, scored per later turn (eval/followup.py)
         from .followup import misses as followup_misses, render as render_followups, run as run_followups
 
@@ -484,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
         real = gold_from_snippets(load_realq(args.split), pipeline)
         real_rows = evaluate(pipeline, real, baselines=False, corpus_dir=corpus_dir)
         table += "\n\n" + render_realq(real_rows, args.split)
+    if generator is not None:
+        table += "\n\n" + render_gate(rows + real_rows, args.split, generator.model_name)
     print(table)
     if args.show_misses:
         print("\nMisses:\n" + "\n".join(misses(rows + real_rows)))

@@ -21,9 +21,12 @@ def _pipeline(args: argparse.Namespace):
     from .embed import Embedder
     from .pipeline import Pipeline, open_index
 
+    from .settings import Settings
+
     embedder = Embedder(args.model)
     index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
-    return Pipeline(index, embedder)
+    # With POLICYQA_LLM_BASE_URL set, a language model writes the answers, as in the API.
+    return Pipeline(index, embedder, generator=Settings().generator())
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -144,6 +147,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _print_answer(answer) -> None:
     print(answer.answer)
+    if answer.mode == "llm":
+        print(f"（由 {answer.model} 撰写，引文、编号和数字已与条款核对）")
     if answer.citations:
         print("\n引用 Citations:")
     for c in answer.citations:
@@ -330,6 +335,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except PolicyQAError as exc:
         print(f"错误：{exc.message_zh}\nerror: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # pydantic's ValidationError: a POLICYQA_* setting that cannot be used
+        if type(exc).__name__ != "ValidationError":
+            raise
+        print(f"错误：POLICYQA_* 配置有误\nerror: {exc}", file=sys.stderr)
         return 2
 
 

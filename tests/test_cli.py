@@ -57,3 +57,26 @@ def test_chat_resolves_follow_ups_like_the_api(index_dir):
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("（按「浙江对跨境电商有哪些支持？」回答）") == 1
     assert "zhejiang-platform-economy#" in result.stdout and "（已开始新对话）" in result.stdout
+
+
+def test_ask_with_a_language_model(llm, index_dir, corpus_dir, monkeypatch, capsys):
+    """The CLI reads POLICYQA_LLM_* like the API; the model is the scripted server of tests/fakellm.py (a fake)."""
+    from fakellm import Text, clauses_in
+
+    from rag.cli import main
+
+    llm.script = lambda request: Text(f"「{clauses_in(request)[1][:12]}」[1]。")
+    monkeypatch.setenv("POLICYQA_LLM_BASE_URL", llm.base_url)
+    monkeypatch.setenv("POLICYQA_LLM_MODEL", "fake-model")
+    code = main(["--index", str(index_dir), "--corpus", str(corpus_dir), "ask", "灵活就业人员的社会保险费可以缓缴吗？"])
+    out = capsys.readouterr().out
+    assert code == 0 and "由 fake-model 撰写" in out and out.startswith("「")
+
+
+def test_a_model_url_without_a_model_name_is_a_clear_error(index_dir, corpus_dir, monkeypatch, capsys):
+    from rag.cli import main
+
+    monkeypatch.setenv("POLICYQA_LLM_BASE_URL", "http://127.0.0.1:1/v1")
+    monkeypatch.delenv("POLICYQA_LLM_MODEL", raising=False)
+    code = main(["--index", str(index_dir), "--corpus", str(corpus_dir), "ask", "你好"])
+    assert code == 2 and "POLICYQA_LLM_MODEL" in capsys.readouterr().err
