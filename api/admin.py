@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from rag.errors import CorpusError, Forbidden, NotFound, TooLarge, Unauthorized
@@ -105,3 +105,17 @@ def delete_document(doc_id: str, request: Request, settings: AdminDep) -> dict:
         report = remove(settings.corpus_dir, doc_id)
         counts = _rebuild(request, settings)
     return {"documents": [_report(report)], "index": counts}
+
+
+@router.get("/report")
+def report(
+    request: Request,
+    settings: AdminDep,
+    days: Annotated[int, Query(ge=1, le=3650, description="最近多少天")] = 30,
+) -> dict:
+    """For the office: questions per day, share answered, topics, declined questions grouped, unhelpful answers, most cited clauses."""
+    state = request.app.state.policyqa
+    if state.log is None:
+        raise NotFound("the question log is off (POLICYQA_LOG_DB=off)", "未开启问答记录")
+    embed = state.pipeline.embedder.encode if state.pipeline is not None else None
+    return state.log.report(days, embed)

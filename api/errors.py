@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 _LIMITS = {
     "question": "问题", "top_k": "top_k", "k": "k", "q": "查询词", "region": "地区", "doc_id": "文件编号",
     "history": "对话历史", "role": "对话角色", "content": "对话内容", "citations": "引用条款",
+    "ask_id": "回答编号", "helpful": "helpful", "comment": "意见",
 }  # fmt: skip
 
 
@@ -49,6 +50,8 @@ def _zh(error: dict) -> str:
         return "对话历史过长，最多 8000 字，请删去较早的对话"
     if kind == "too_long":
         return f"{field}过多，最多 {ctx.get('max_length')} 项"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{field}必须是 true 或 false"
     if kind == "list_type":
         return f"{field}必须是列表"
     if kind == "extra_forbidden":

@@ -4,14 +4,19 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 
 from .admin import router as admin_router
+from .docs import install_docs
+from .logs import quiet_libraries
 from .errors import error_body, install_error_handlers
+from .metrics import install_metrics
+from .middleware import BodyLimit, Guard
+from .ratelimit import RateLimiter
 from .routes import router
 from .settings import Settings, get_settings
 from .state import AppState, load_state
@@ -47,28 +52,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        quiet_libraries()
         app.state.policyqa = load_state(settings)
         yield
+        if app.state.policyqa.log is not None:
+            app.state.policyqa.log.close()
 
-    app = FastAPI(title="PolicyQA 政策问答", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="PolicyQA 政策问答", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.policyqa = AppState()
     app.state.settings = settings
+    install_error_handlers(app)
+
+    # Uploads have their own limit, checked per file as they are read.
+    upload_limit = settings.max_upload_bytes * 4
+    app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/admin/") else MAX_BODY_BYTES)
+    limiter = RateLimiter(settings.rate_limit, settings.origin_rate_limit, settings.rate_limit_uri, settings.trusted_proxies)
+    app.add_middleware(Guard, limiter=limiter)
+    # Outermost, so that a 429 or 413 carries the CORS headers the widget needs to read it.
     app.add_middleware(
         AllowlistCORS,
         allow_origins=settings.allowed_origins,
         allow_methods=["GET", "POST"],  # the admin routes are for servers, not pages
         allow_headers=["Content-Type"],
+        expose_headers=["Retry-After"],
     )
-    install_error_handlers(app)
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        length = request.headers.get("content-length", "")
-        # Uploads have their own limit, checked per file as they are read.
-        limit = settings.max_upload_bytes * 4 if request.url.path.startswith("/api/admin/") else MAX_BODY_BYTES
-        if length.isdigit() and int(length) > limit:
-            return JSONResponse(status_code=413, content=error_body("Request body too large", "请求体过大"))
-        return await call_next(request)
+    install_metrics(app)
+    install_docs(app)
 
     app.include_router(router)
     app.include_router(admin_router)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
@@ -10,10 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from rag.errors import UnknownClause, UnknownDocument
+from rag.errors import NotFound, UnknownClause, UnknownDocument
 from rag.followup import Turn
 from rag.index import PolicyIndex
 from rag.pipeline import Pipeline
+from rag.questionlog import Entry, new_id
+from rag.records import Answer
 from rag.serialize import answer_payload, clause_payload, hit_payload
 
 from .deps import PipelineDep
@@ -24,6 +28,8 @@ from .schemas import (
     ClauseOut,
     DocumentDetail,
     DocumentOut,
+    FeedbackRequest,
+    FeedbackResponse,
     SearchResponse,
     TreeNode,
 )
@@ -37,10 +43,32 @@ def _ask_options(body: AskRequest) -> dict:
     return dict(top_k=body.top_k, region=body.region, doc_id=body.doc_id, today=date.today(), history=history)
 
 
+def _recorded(request: Request, route: str, answer: Answer, started: float, pipeline: Pipeline) -> dict:
+    """The answer's payload with its id, after it is written to the question log and counted."""
+    ask_id = new_id()
+    request.state.ask_id = ask_id  # for the access log line
+    state = request.app.state.policyqa
+    request.app.state.metrics.answered(answer)
+    if state.log is not None:
+        client = getattr(request.state, "client", None) or (request.client.host if request.client else None)
+        try:
+            state.log.record(Entry(
+                ask_id, route, answer.question, answer.resolved_question or answer.question, answer.answerable,
+                answer.reason, [c.clause.id for c in answer.citations], round((time.perf_counter() - started) * 1000, 1),
+                answer.mode, answer.model, answer.llm.reason if answer.llm else None,
+                request.headers.get("origin"), state.log.client_hash(client) if client else None,
+            ))  # fmt: skip
+        except sqlite3.Error:  # the answer matters more than its log entry
+            logger.exception("question log write failed")
+    return {"id": ask_id, **answer_payload(answer, pipeline.index)}
+
+
 @router.post("/api/ask", response_model=AskResponse, tags=["问答"])
-def ask(body: AskRequest, pipeline: PipelineDep) -> dict:
+def ask(body: AskRequest, pipeline: PipelineDep, request: Request) -> dict:
     """Answer a question in Chinese with verbatim, clause-level citations."""
-    return answer_payload(pipeline.ask(body.question, **_ask_options(body)), pipeline.index)
+    started = time.perf_counter()
+    answer = pipeline.ask(body.question, **_ask_options(body))
+    return _recorded(request, "ask", answer, started, pipeline)
 
 
 def _sse(event: str, data: dict) -> str:
@@ -51,10 +79,11 @@ _HEAD = ("question", "resolved_question", "answerable", "reason", "citations")
 
 
 @router.post("/api/ask/stream", tags=["问答"])
-def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
-    """The answer as server-sent events: citations, answer pieces (each verified before it is sent), done."""
+def ask_stream(body: AskRequest, pipeline: PipelineDep, request: Request) -> StreamingResponse:
+    """The answer as server-sent events: citations, answer pieces (each verified before it is sent), done with its id."""
     pipeline.check_document(body.doc_id)  # before the stream starts, so it is a plain 404 …
     pipeline.check_region(body.region)  # … or 422
+    started = time.perf_counter()
 
     def events() -> Iterator[str]:
         try:
@@ -65,12 +94,25 @@ def ask_stream(body: AskRequest, pipeline: PipelineDep) -> StreamingResponse:
                 elif kind == "delta":
                     yield _sse("delta", {"text": item})
                 else:
-                    yield _sse("done", answer_payload(item, pipeline.index))
+                    yield _sse("done", _recorded(request, "stream", item, started, pipeline))
         except Exception:  # the status line is sent already: report in the stream, not as a 500
             logger.exception("ask/stream failed")
             yield _sse("error", {"message": "Internal error", "message_zh": "服务内部错误，请稍后再试"})
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.post("/api/feedback", response_model=FeedbackResponse, tags=["问答"])
+def feedback(body: FeedbackRequest, request: Request) -> dict:
+    """Record whether an answer helped (👍/👎) and an optional comment."""
+    log = request.app.state.policyqa.log
+    if log is None:
+        raise NotFound("the question log is off (POLICYQA_LOG_DB=off): no feedback is kept", "未开启问答记录，无法保存反馈")
+    comment = body.comment.strip() if body.comment else None
+    if not log.feedback(body.ask_id, body.helpful, comment or None):
+        raise NotFound(f"unknown answer id {body.ask_id!r}", f"未找到编号为 {body.ask_id} 的回答")
+    request.app.state.metrics.feedback.labels("yes" if body.helpful else "no").inc()
+    return {"ask_id": body.ask_id, "recorded": True}
 
 
 @router.get("/api/search", response_model=SearchResponse, tags=["检索"])

@@ -90,6 +90,7 @@ class CitationOut(ClauseOut):
 
 
 class AskResponse(BaseModel):
+    id: str = Field(description="这次回答的编号，用于 POST /api/feedback")
     question: str
     resolved_question: str = Field(description="实际回答的完整问题：追问按对话补全后的问题；未补全时与 question 相同")
     answer: str
@@ -142,3 +143,16 @@ class DocumentDetail(DocumentOut):
     addressees: str | None
     tree: list[TreeNode]
     clauses: list[ClauseOut]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ask_id: str = Field(min_length=1, max_length=64, description="回答编号（/api/ask 返回的 id）")
+    helpful: bool = Field(description="回答是否有帮助")
+    comment: str | None = Field(default=None, max_length=500, description="补充意见，最多 500 字")
+
+
+class FeedbackResponse(BaseModel):
+    ask_id: str
+    recorded: bool

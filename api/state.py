@@ -13,6 +13,7 @@ from pathlib import Path
 from rag.embed import Embedder
 from rag.errors import PolicyQAError
 from rag.generate import Generator
+from rag.questionlog import QuestionLog
 from rag.index import MANIFEST, load_index
 from rag.pipeline import Pipeline
 
@@ -44,6 +45,7 @@ class AppState:
     stamp: tuple[int, int, int] | None = None  # of the index being served
     checked_at: float = 0.0
     generator: Generator | None = None  # one per process: its circuit outlives index reloads
+    log: QuestionLog | None = None  # the question log; None when POLICYQA_LOG_DB=off
     reloading: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -56,8 +58,20 @@ def _load(settings: Settings, generator: Generator | None) -> tuple[Pipeline, tu
     return pipeline, stamp
 
 
+def open_log(settings: Settings) -> QuestionLog | None:
+    path = settings.question_log_path
+    if path is None:
+        return None
+    log = QuestionLog(path)
+    purged = log.purge(settings.log_days)
+    if purged:
+        logger.info("question log: %d entries older than %d days purged", purged, settings.log_days)
+    return log
+
+
 def load_state(settings: Settings) -> AppState:
     """Load the model and a current index; a missing, stale or corrupt index is refused, not served."""
+    log = open_log(settings)
     generator = settings.generator()
     if generator is not None:
         logger.info("answers written by %s at %s, checked by the citation gate", settings.llm_model, settings.llm_base_url)
@@ -65,8 +79,8 @@ def load_state(settings: Settings) -> AppState:
         pipeline, stamp = _load(settings, generator)
     except PolicyQAError as problem:
         logger.error("index not served: %s", problem)
-        return AppState(problem=problem, stamp=manifest_stamp(settings.index_dir), generator=generator)
-    return AppState(pipeline=pipeline, stamp=stamp, generator=generator)
+        return AppState(problem=problem, stamp=manifest_stamp(settings.index_dir), generator=generator, log=log)
+    return AppState(pipeline=pipeline, stamp=stamp, generator=generator, log=log)
 
 
 def reload(state: AppState, settings: Settings) -> None:

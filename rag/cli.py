@@ -236,13 +236,73 @@ def cmd_train_judge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _question_log():
+    from .questionlog import QuestionLog
+    from .settings import Settings
+
+    path = Settings().question_log_path
+    if path is None or not path.exists():
+        raise PolicyQAError(f"no question log at {path} (POLICYQA_LOG_DB)", f"没有问答记录：{path}")
+    return QuestionLog(path)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The office's report from the question log; declined questions grouped with the embedding model."""
+    log = _question_log()
+    from .embed import Embedder
+
+    report = log.report(args.days, Embedder(args.model).encode)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    share = f"{report['answered_share']:.0%}" if report["answered_share"] is not None else "—"
+    print(f"最近 {args.days} 天：{report['questions']} 个问题，回答了 {share}；"
+          f"反馈 👍 {report['feedback']['helpful']} / 👎 {report['feedback']['unhelpful']}")
+    print("\n每天：")
+    for day in report["per_day"]:
+        print(f"  {day['date']}  {day['questions']} 问，答 {day['answered']}")
+    print("\n问得最多的词：" + "、".join(f"{t['word']}({t['questions']})" for t in report["topics"]))
+    print("\n未能回答的问题（按相似归组，即收录文件缺少的内容）：")
+    for group in report["declined_groups"]:
+        reasons = "，".join(f"{r} {n}" for r, n in group["reasons"].items())
+        print(f"  {group['count']:>4} × {group['example']}  [{reasons}]")
+        for other in group["questions"][1:]:
+            print(f"         · {other}")
+    print("\n被标为没有帮助的回答：")
+    for item in report["unhelpful"]:
+        print(f"  {item['ts']}  {item['question']}  [{item['reason']}]  {item['comment'] or ''}")
+    print("\n引用最多的条款：" + "、".join(f"{c['clause_id']}({c['citations']})" for c in report["most_cited"]))
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from .settings import Settings
+
+    days = args.days if args.days is not None else Settings().log_days
+    purged = _question_log().purge(days)
+    print(f"purged {purged} entries older than {days} days")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    import tempfile
+
     import uvicorn
+
+    from api.logs import log_config  # the CLI is an edge, like api/
+    from .settings import Settings
 
     os.environ.setdefault("POLICYQA_INDEX_DIR", args.index)
     os.environ.setdefault("POLICYQA_CORPUS_DIR", args.corpus)
     os.environ.setdefault("POLICYQA_EMBEDDING_MODEL", args.model)
-    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info")
+    settings = Settings()
+    if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Every worker writes its metrics here and /metrics sums them (prometheus_client's multiprocess mode).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="policyqa-metrics-")
+    uvicorn.run(
+        "api.main:app", host=args.host, port=args.port, workers=args.workers, log_config=log_config(settings.log_format),
+        access_log=False, timeout_graceful_shutdown=30,
+    )  # fmt: skip
     return 0
 
 
@@ -315,7 +375,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default=_env("HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(_env("PORT", "8000")))
+    p.add_argument("--workers", type=int, default=int(_env("WORKERS", "1")), help="worker processes (each loads the model and index)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("report", help="the question log's report: questions per day, declined questions grouped, feedback")
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("log", help="question log maintenance: policyqa log purge [--days N]")
+    p.add_argument("action", choices=["purge"])
+    p.add_argument("--days", type=int, default=None, help="keep this many days (default POLICYQA_LOG_DAYS)")
+    p.set_defaults(func=cmd_log)
 
     sub.add_parser("eval", help="run the evaluation: policyqa eval --help", add_help=False)
     return parser

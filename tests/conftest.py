@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Apps built by tests keep their question log and rate-limit counters out of the repository, and
+# are not rate limited unless a test asks for it.
+os.environ.setdefault("POLICYQA_LOG_DB", os.path.join(tempfile.mkdtemp(prefix="policyqa-test-log-"), "questions.sqlite3"))
+os.environ.setdefault("POLICYQA_RATE_LIMIT", "off")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
