@@ -80,3 +80,22 @@ def test_a_model_url_without_a_model_name_is_a_clear_error(index_dir, corpus_dir
     monkeypatch.delenv("POLICYQA_LLM_MODEL", raising=False)
     code = main(["--index", str(index_dir), "--corpus", str(corpus_dir), "ask", "你好"])
     assert code == 2 and "POLICYQA_LLM_MODEL" in capsys.readouterr().err
+
+
+def test_report_and_purge_read_the_question_log(tmp_path, monkeypatch, capsys):
+    from rag.cli import main
+    from rag.questionlog import Entry, QuestionLog, new_id
+
+    path = tmp_path / "q.sqlite3"
+    log = QuestionLog(path)
+    from datetime import UTC, datetime, timedelta
+
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat(timespec="seconds")
+    log.record(Entry(new_id(), "ask", "北京的公租房怎么申请", "北京的公租房怎么申请", False, "region_not_covered", [], 9.0,
+                     "extractive", ts=two_days_ago))  # fmt: skip
+    monkeypatch.setenv("POLICYQA_LOG_DB", str(path))
+    assert main(["report", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["declined_groups"][0]["example"] == "北京的公租房怎么申请"
+    assert main(["report"]) == 0 and "北京的公租房怎么申请" in capsys.readouterr().out
+    assert main(["log", "purge", "--days", "1"]) == 0 and "purged 1" in capsys.readouterr().out

@@ -226,6 +226,9 @@ button:disabled { cursor: not-allowed; }
 }
 .pqa-notice svg { width: 16px; height: 16px; flex: none; }
 .pqa-hint { margin: 8px 0 0; font-size: 13px; color: var(--pqa-muted); }
+.pqa-feedback { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; font-size: 13px; color: var(--pqa-muted); }
+.pqa-feedback-btn, .pqa-feedback-send { border: 1px solid var(--pqa-border, #d0d7de); background: transparent; border-radius: 6px; padding: 2px 8px; cursor: pointer; font: inherit; }
+.pqa-feedback-text { flex: 1 1 100%; min-height: 44px; font: inherit; padding: 4px 6px; border: 1px solid var(--pqa-border, #d0d7de); border-radius: 6px; }
 .pqa-error .pqa-bubble { background: #fff1f0; border-color: #ffccc7; color: #a8071a; }
 .pqa-error-title { font-weight: 700; }
 .pqa-error-detail { margin: 6px 0 0; font-size: 12.5px; color: #8c2f2f; overflow-wrap: anywhere; }
@@ -623,6 +626,7 @@ button:disabled { cursor: not-allowed; }
       if (typeof payload.answer === "string") this.answer = payload.answer;
       this.answerable = payload.answerable !== false;
       if (Array.isArray(payload.citations)) this.citations = payload.citations;
+      this.askId = str(payload.id);
       this.status.remove();
       this.renderSources();
       this.renderAnswer();
@@ -679,11 +683,49 @@ button:disabled { cursor: not-allowed; }
 
     renderAfter() {
       this.after.replaceChildren();
-      if (this.answerable) return;
-      append(this.after, [
-        h("p", { class: "pqa-hint" }, "建议换一种说法，写明地区、文件名称或具体事项后再问。您也可以试试："),
-        starterChips(),
+      if (!this.answerable) {
+        append(this.after, [
+          h("p", { class: "pqa-hint" }, "建议换一种说法，写明地区、文件名称或具体事项后再问。您也可以试试："),
+          starterChips(),
+        ]);
+      }
+      if (this.askId) append(this.after, [this.feedbackBox()]);
+    }
+
+    // 👍/👎 under an answer, and on 👎 an optional comment: POST /api/feedback with the answer's id.
+    feedbackBox() {
+      const box = h("div", { class: "pqa-feedback", "data-feedback": "open" });
+      const say = (text) => box.replaceChildren(h("span", { class: "pqa-feedback-done", role: "status" }, text));
+      const send = async (helpful, comment) => {
+        box.setAttribute("data-feedback", "sending");
+        try {
+          const res = await fetch(config.apiBase + "/api/feedback", {
+            method: "POST",
+            credentials: "omit",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(comment ? { ask_id: this.askId, helpful, comment } : { ask_id: this.askId, helpful }),
+          });
+          box.setAttribute("data-feedback", res.ok ? "sent" : "failed");
+          say(res.ok ? "谢谢您的反馈！" : await errorFromResponse(res));
+        } catch (err) {
+          box.setAttribute("data-feedback", "failed");
+          say("反馈没有发送成功，请稍后再试。");
+        }
+      };
+      const comment = () => {
+        const area = h("textarea", { class: "pqa-feedback-text", maxlength: "500", rows: "2", placeholder: "哪里没有帮助？（选填，最多 500 字）" });
+        box.replaceChildren(
+          area,
+          h("button", { type: "button", class: "pqa-feedback-send", onclick: () => send(false, area.value.trim()) }, "提交")
+        );
+        area.focus();
+      };
+      append(box, [
+        h("span", { class: "pqa-feedback-q" }, "这个回答有帮助吗？"),
+        h("button", { type: "button", class: "pqa-feedback-btn", "aria-label": "有帮助", "data-helpful": "yes", onclick: () => send(true) }, "👍"),
+        h("button", { type: "button", class: "pqa-feedback-btn", "aria-label": "没有帮助", "data-helpful": "no", onclick: comment }, "👎"),
       ]);
+      return box;
     }
 
     renderSources() {

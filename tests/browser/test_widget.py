@@ -464,3 +464,27 @@ def test_two_widgets_keep_their_own_conversations_above_the_page(scripted_api, o
     page.reload()
     expect(widget("天津问答").locator(".pqa-user", has_text="问一句")).to_have_count(1)
     expect(widget("重庆问答").locator(".pqa-user")).to_have_count(0)
+
+
+def test_feedback_under_an_answer_reaches_the_question_log(app_server, open_tab):
+    """👎 opens a comment box; what is sent is stored against the answer's id in the real log."""
+    import sqlite3
+
+    tab = open_tab(app_server.url + "/")
+    page = tab.page
+    open_widget(page)
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/api/feedback") else None)
+    answer = ask(page, "灵活就业人员的社会保险费可以缓缴吗？")
+    answer.locator(".pqa-feedback-btn[data-helpful='no']").click()
+    answer.locator(".pqa-feedback-text").fill("没有说怎么申请")
+    answer.locator(".pqa-feedback-send").click()
+    expect(answer.locator(".pqa-feedback")).to_have_attribute("data-feedback", "sent")
+    expect(answer.locator(".pqa-feedback-done")).to_have_text("谢谢您的反馈！")
+    assert sent[0]["helpful"] is False and sent[0]["comment"] == "没有说怎么申请" and len(sent[0]["ask_id"]) == 32
+    with sqlite3.connect(os.environ["POLICYQA_LOG_DB"]) as db:
+        row = db.execute("SELECT helpful, comment FROM feedback WHERE ask_id = ?", (sent[0]["ask_id"],)).fetchone()
+    assert row == (0, "没有说怎么申请")
+    again = ask(page, "网络货运平台有什么支持？")
+    again.locator(".pqa-feedback-btn[data-helpful='yes']").click()
+    expect(again.locator(".pqa-feedback-done")).to_have_text("谢谢您的反馈！")
