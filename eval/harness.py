@@ -1,9 +1,10 @@
-"""Evaluate PolicyQA and three baselines on the question set; write the table and raw results.
+"""Evaluate PolicyQA and three baselines on the question set; print the tables.
 
-    policyqa eval [--split dev|test|all] [--no-baselines] [--no-write]
+    policyqa eval [--split dev|test|all] [--no-baselines] [--write]
 
-The table goes into eval/README.md between result markers and the raw per-question
-results into eval/results/<split>.json, so the README always shows what the code produced.
+With --write the table also goes into eval/README.md between result markers and the raw
+per-question results into eval/results/<split>.json, so the README shows what the code produced;
+without it nothing tracked is touched.
 """
 from __future__ import annotations
 
@@ -496,7 +497,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", *BATCHES, "followup-dev", "followup-test", "all"], default="test")
     parser.add_argument("--no-realq", action="store_true", help="skip the real questions of ../shared/realq")
     parser.add_argument("--no-baselines", action="store_true")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave README and results alone")
+    parser.add_argument(
+        "--write", action="store_true",
+        help="also write the tables into eval/README.md and the rows into eval/results/ (without it: print only)",
+    )  # fmt: skip
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--ablations", action="store_true", help="also run with each lever off (use on dev)")
     parser.add_argument("--corpus", default=os.environ.get("POLICYQA_CORPUS_DIR", str(ROOT / "corpus")))
@@ -518,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         if generator is None:
             print("policyqa eval --llm: no model configured; set POLICYQA_LLM_BASE_URL and POLICYQA_LLM_MODEL", file=sys.stderr)
             return 2
-        args.no_write = True  # the README's tables are the extractive answers'; the gate's table is printed
+        args.write = False  # the README's tables are the extractive answers'; the gate's table is printed
     embedder = Embedder(args.model)
     corpus_dir = Path(args.corpus)
     pipeline = Pipeline(open_index(corpus_dir, Path(args.index), embedder), embedder, generator=generator)
@@ -530,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table)
         if args.show_misses:
             print("\nMisses:\n" + "\n".join(followup_misses(rows)))
-        if not args.no_write:
+        if args.write:
             write_readme(args.split, table)
         return 0
     questions = load_questions(BATCHES[args.split]) if args.split in BATCHES else load_questions(split=args.split)
@@ -547,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if args.show_misses:
         print("\nMisses:\n" + "\n".join(misses(rows + real_rows)))
-    if not args.no_write:
+    if args.write:
         RESULTS.mkdir(exist_ok=True)
         payload = {
             "split": args.split,
@@ -566,8 +570,8 @@ def main(argv: list[str] | None = None) -> int:
         real = gold_from_snippets(load_realq(args.split), pipeline) if not args.no_realq else []
         levers = ablations(pipeline, questions, corpus_dir, real)
         print("\n" + levers)
-        if not args.no_write:
+        if args.write:
             write_readme(f"{args.split}-levers", f"Each lever switched off alone on the `{args.split}` split:\n\n{levers}")
-    if not args.no_write:
+    if args.write:
         print(f"\nwrote {RESULTS.relative_to(ROOT)}/{args.split}.json and {README.relative_to(ROOT)}")
     return 0

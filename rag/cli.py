@@ -133,7 +133,41 @@ def cmd_documents(args: argparse.Namespace) -> int:
     return 0
 
 
+def _served_answer(args: argparse.Namespace) -> dict | None:
+    """The answer from a PolicyQA server already running on POLICYQA_HOST:POLICYQA_PORT (or
+    --server) that serves this same index (its /readyz build time equals the local manifest's):
+    no model to load, so it takes well under a second. None when there is none."""
+    if args.local:
+        return None
+    try:
+        manifest = json.loads((Path(args.index) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    import httpx
+
+    url = (args.server or f"http://{_env('HOST', '127.0.0.1')}:{_env('PORT', '8000')}").rstrip("/")
+    try:
+        ready = httpx.get(f"{url}/readyz", timeout=0.5)
+        if ready.status_code != 200 or ready.json().get("built_at") != manifest.get("built_at"):
+            return None
+        body = {"question": args.question, "top_k": args.top_k, "region": args.region, "doc_id": args.doc}
+        response = httpx.post(f"{url}/api/ask", json={k: v for k, v in body.items() if v is not None}, timeout=60)
+    except (httpx.HTTPError, ValueError):
+        return None
+    if response.status_code != 200:
+        detail = response.json().get("detail", {}) if "json" in response.headers.get("content-type", "") else {}
+        raise PolicyQAError(detail.get("message", f"HTTP {response.status_code}"), detail.get("message_zh"))
+    return response.json()
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
+    served = _served_answer(args)
+    if served is not None:
+        if args.json:
+            print(json.dumps(served, ensure_ascii=False, indent=2))
+        else:
+            _print_payload(served)
+        return 0
     from .serialize import answer_payload
 
     pipeline = _pipeline(args)
@@ -143,6 +177,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     _print_answer(answer)
     return 0
+
+
+def _print_payload(payload: dict) -> None:
+    print(payload["answer"])
+    if payload.get("mode") == "llm":
+        print(f"（由 {payload.get('model')} 撰写，引文、编号和数字已与条款核对）")
+    if payload["citations"]:
+        print("\n引用 Citations:")
+    for c in payload["citations"]:
+        print(f"[{c['n']}] {c['doc_title']} {c['label']}  ({c['clause_id']}, {c['validity']})")
+        print(f"    {c['text']}")
 
 
 def _print_answer(answer) -> None:
@@ -347,6 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="only documents of this region (the regions come from the documents loaded)")
     p.add_argument("--doc")
     p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.add_argument(
+        "--server", help="a running PolicyQA server to ask (default http://POLICYQA_HOST:POLICYQA_PORT); it is "
+        "used when it serves this same index, which answers in well under a second instead of loading the model",
+    )  # fmt: skip
+    p.add_argument("--local", action="store_true", help="answer in this process even when a server is running")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", help="an interactive conversation in the terminal (follow-ups understood)")

@@ -99,3 +99,25 @@ def test_report_and_purge_read_the_question_log(tmp_path, monkeypatch, capsys):
     assert report["declined_groups"][0]["example"] == "北京的公租房怎么申请"
     assert main(["report"]) == 0 and "北京的公租房怎么申请" in capsys.readouterr().out
     assert main(["log", "purge", "--days", "1"]) == 0 and "purged 1" in capsys.readouterr().out
+
+
+def test_ask_uses_a_running_server_of_the_same_index(index_dir, corpus_dir):
+    """The real server under uvicorn on 127.0.0.1; the CLI asks it instead of loading the model."""
+    import httpx
+
+    from eval.bench import start_server, wait_ready
+
+    server, url = start_server({"POLICYQA_INDEX_DIR": str(index_dir), "POLICYQA_CORPUS_DIR": str(corpus_dir)})
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            wait_ready(client)
+        question = "灵活就业人员的社会保险费可以缓缴吗？"
+        served = run("--index", str(index_dir), "ask", question, "--json", "--server", url)
+        local = run("--index", str(index_dir), "ask", question, "--json", "--local")
+        assert served.returncode == 0 and local.returncode == 0
+        via_server, in_process = json.loads(served.stdout), json.loads(local.stdout)
+        assert "id" in via_server and "id" not in in_process  # it went through the server (which logs answers)
+        assert via_server["answer"] == in_process["answer"] and via_server["citations"] == in_process["citations"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
