@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rag.embed import Embedder
+from rag.embed import Embedder, QueryBatcher
 from rag.errors import PolicyQAError
 from rag.generate import Generator
 from rag.questionlog import QuestionLog
@@ -25,8 +25,9 @@ CHECK_SECONDS = 1.0  # how often a request may look at the manifest (one stat ca
 
 
 @lru_cache(maxsize=2)
-def embedder_for(model: str) -> Embedder:
-    return Embedder(model)
+def embedder_for(model: str) -> QueryBatcher:
+    """The model, once per process; concurrent requests' questions are embedded in one batch."""
+    return QueryBatcher(Embedder(model))
 
 
 def manifest_stamp(index_dir: Path) -> tuple[int, int, int] | None:

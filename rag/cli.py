@@ -341,6 +341,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("POLICYQA_CORPUS_DIR", args.corpus)
     os.environ.setdefault("POLICYQA_EMBEDDING_MODEL", args.model)
     settings = Settings()
+    if args.workers > 1:
+        # Workers share the cores: torch in each one uses its share, not all of them (oversubscribed threads thrash).
+        os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // args.workers)))
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Every worker writes its metrics here and /metrics sums them (prometheus_client's multiprocess mode).
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="policyqa-metrics-")

@@ -4,6 +4,9 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import queue
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +78,47 @@ class Embedder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class QueryBatcher:
+    """Embeds the questions of concurrent requests in one forward pass.
+
+    A request's texts are queued and one thread runs the model on everything queued so far, so
+    while one batch is computed the next one gathers; an idle server adds no wait (a lone question
+    is its own batch). A batch of 16 costs about half as much per question as 16 single passes on
+    this CPU. Everything else is the wrapped Embedder's."""
+
+    def __init__(self, embedder: Embedder, max_batch: int = 16):
+        self.embedder = embedder
+        self.max_batch = max_batch
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="policyqa-embed", daemon=True)
+        self._thread.start()
+
+    def __getattr__(self, name: str):
+        return getattr(self.embedder, name)
+
+    def encode(self, texts: list[str], show_progress: bool = False, batch_size: int = 32) -> np.ndarray:
+        if show_progress or len(texts) > self.max_batch:  # index builds: as they were
+            return self.embedder.encode(texts, show_progress=show_progress, batch_size=batch_size)
+        futures = [Future() for _ in texts]
+        for text, future in zip(texts, futures):
+            self._queue.put((text, future))
+        return np.stack([f.result() for f in futures]) if futures else np.zeros((0, self.embedder.dim), np.float32)
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                vectors = self.embedder.encode([text for text, _ in batch], batch_size=self.max_batch)
+            except Exception as error:  # handed to every waiting request
+                for _, future in batch:
+                    future.set_exception(error)
+                continue
+            for (_, future), vector in zip(batch, vectors):
+                future.set_result(vector)

@@ -1,0 +1,157 @@
+"""Load benchmark (not a test): concurrent clients against the real server, 1 and 2 workers side by side.
+
+    python -m eval.bench_load [--clients 50] [--seconds 20] [--workers 1,2]
+
+For each worker count, `policyqa serve --workers N` on a free 127.0.0.1 port (rate limits off,
+question log in a temporary folder), then `--clients` concurrent clients each sending dev questions
+to /api/ask one after another for `--seconds`. Prints requests/s, errors and p50/p95/p99 latency.
+Then the rate limit: one client floods with the limit on while ten others ask normally; the flooder
+must get 429s and the others' latency must hold. The clients run in this process on the same
+2 cores as the server, so absolute numbers are lower than with a separate load generator.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+
+from .bench import free_port, percentile, wait_ready
+from .harness import ROOT, load_questions
+
+
+def start(workers: int, env: dict[str, str], checkout: str | None = None) -> tuple[subprocess.Popen, str]:
+    """`policyqa serve` here, or plain uvicorn in another checkout (an older commit, for comparison)."""
+    port = free_port()
+    if checkout:
+        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    else:
+        command = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(
+        command, cwd=checkout or ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+async def _client(url: str, questions: list[str], offset: int, until: float, out: list, headers: dict | None = None) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60, headers=headers) as client:
+        i = offset
+        while time.perf_counter() < until:
+            t0 = time.perf_counter()
+            try:
+                response = await client.post("/api/ask", json={"question": questions[i % len(questions)]})
+                out.append((time.perf_counter() - t0, response.status_code))
+            except httpx.HTTPError:
+                out.append((time.perf_counter() - t0, 0))
+            i += 1
+
+
+def load(url: str, questions: list[str], clients: int, seconds: float) -> list[tuple[float, int]]:
+    results: list[tuple[float, int]] = []
+    until = time.perf_counter() + seconds
+
+    async def main() -> None:
+        await asyncio.gather(*(_client(url, questions, n * 7, until, results) for n in range(clients)))
+
+    asyncio.run(main())
+    return results
+
+
+def table_row(name: str, results: list[tuple[float, int]], seconds: float) -> str:
+    ok = [t * 1000 for t, status in results if status == 200]
+    errors = sum(status not in (200,) for _, status in results)
+    if not ok:
+        return f"| {name} | 0 | {errors} | — | — | — |"
+    return (
+        f"| {name} | {len(ok) / seconds:.1f} | {errors} | {statistics.median(ok):.0f} | "
+        f"{percentile(ok, 0.95):.0f} | {percentile(ok, 0.99):.0f} |"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--compare", help="also load another checkout (e.g. `git worktree add /tmp/old <commit>`), 1 worker")
+    args = parser.parse_args()
+    questions = [q.question for q in load_questions(split="dev")]
+    base_env = {
+        "POLICYQA_INDEX_DIR": str(ROOT / "index"), "POLICYQA_CORPUS_DIR": str(ROOT / "corpus"), "POLICYQA_RATE_LIMIT": "off",
+    }  # fmt: skip
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [(int(w), None) for w in args.workers.split(",")]
+        if args.compare:
+            runs.insert(0, (1, args.compare))
+        for workers, checkout in runs:
+            env = {**base_env, "POLICYQA_LOG_DB": f"{tmp}/w{workers}.sqlite3"}
+            server, url = start(workers, env, checkout)
+            try:
+                with httpx.Client(base_url=url, timeout=30) as client:
+                    wait_ready(client, 180)
+                    for _ in range(4 * workers):  # warm every worker
+                        client.post("/api/ask", json={"question": questions[0]})
+                results = load(url, questions, args.clients, args.seconds)
+                name = f"{workers} worker{'s' if workers > 1 else ''}, {args.clients} clients"
+                rows.append(table_row(f"{checkout} (before), {name}" if checkout else name, results, args.seconds))
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+
+        # One client floods with a limit of 30/minute while ten others ask at a normal pace.
+        env = {**base_env, "POLICYQA_LOG_DB": f"{tmp}/limited.sqlite3", "POLICYQA_RATE_LIMIT": "30/minute",
+               "POLICYQA_TRUSTED_PROXIES": "127.0.0.1"}  # fmt: skip
+        server, url = start(1, env)
+        try:
+            with httpx.Client(base_url=url, timeout=30) as client:
+                wait_ready(client, 180)
+            flood: list = []
+            normal: list = []
+            until = time.perf_counter() + args.seconds
+
+            async def both() -> None:
+                tasks = [_client(url, questions, 0, until, flood, {"X-Forwarded-For": "203.0.113.66"}) for _ in range(5)]
+                tasks += [_paced(url, questions, n, until, normal) for n in range(10)]
+                await asyncio.gather(*tasks)
+
+            asyncio.run(both())
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    limited = sum(status == 429 for _, status in flood)
+    flood_ms = sorted(t * 1000 for t, status in flood if status == 429)
+    print(f"machine: {os.cpu_count()} cores; clients in this process; {args.seconds:.0f} s per run\n")
+    print("| server | req/s | errors | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print(table_row("1 worker, 10 normal clients beside a flooder", normal, args.seconds))
+    print(
+        f"\nflooder (5 connections, one address, limit 30/minute): {len(flood)} requests, {limited} got 429"
+        + (f" (p50 {statistics.median(flood_ms):.1f} ms)" if flood_ms else "")
+    )
+    return 0
+
+
+async def _paced(url: str, questions: list[str], n: int, until: float, out: list) -> None:
+    """A normal visitor: one question, then a pause (each from its own address, so no limit applies)."""
+    async with httpx.AsyncClient(base_url=url, timeout=60, headers={"X-Forwarded-For": f"198.51.100.{n + 1}"}) as client:
+        i = n * 11
+        while time.perf_counter() < until:
+            t0 = time.perf_counter()
+            try:
+                response = await client.post("/api/ask", json={"question": questions[i % len(questions)]})
+                out.append((time.perf_counter() - t0, response.status_code))
+            except httpx.HTTPError:
+                out.append((time.perf_counter() - t0, 0))
+            i += 1
+            await asyncio.sleep(3.0)  # 20 a minute: under the limit
+
+
+if __name__ == "__main__":
+    sys.exit(main())
