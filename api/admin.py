@@ -19,11 +19,15 @@ from rag.errors import CorpusError, Forbidden, NotFound, TooLarge, Unauthorized
 from rag.index import read_manifest
 from rag.ingest import Options, Report, add, remove, safe_name
 
+from .schemas import ERROR_RESPONSES, ErrorResponse
 from .settings import Settings
 from .state import reload
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix="/api/admin", tags=["管理"])
+router = APIRouter(
+    prefix="/api/admin", tags=["管理"],
+    responses={**ERROR_RESPONSES, 401: {"model": ErrorResponse, "description": "需要管理令牌"}, 403: {"model": ErrorResponse, "description": "管理令牌错误"}},
+)  # fmt: skip
 _WRITING = threading.Lock()  # one corpus change at a time in this process
 
 

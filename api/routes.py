@@ -27,6 +27,7 @@ from .schemas import (
     AskResponse,
     ClauseOut,
     DocumentDetail,
+    ERROR_RESPONSES,
     DocumentOut,
     FeedbackRequest,
     FeedbackResponse,
@@ -35,7 +36,7 @@ from .schemas import (
 )
 
 logger = logging.getLogger(__name__)
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
 
 
 def _ask_options(body: AskRequest) -> dict:
@@ -78,7 +79,12 @@ def _sse(event: str, data: dict) -> str:
 _HEAD = ("question", "resolved_question", "answerable", "reason", "citations")
 
 
-@router.post("/api/ask/stream", tags=["问答"])
+@router.post(
+    "/api/ask/stream",
+    tags=["问答"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "server-sent events: citations, delta…, done (or error)"}},
+)
 def ask_stream(body: AskRequest, pipeline: PipelineDep, request: Request) -> StreamingResponse:
     """The answer as server-sent events: citations, answer pieces (each verified before it is sent), done with its id."""
     pipeline.check_document(body.doc_id)  # before the stream starts, so it is a plain 404 …

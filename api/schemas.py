@@ -156,3 +156,34 @@ class FeedbackRequest(BaseModel):
 class FeedbackResponse(BaseModel):
     ask_id: str
     recorded: bool
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    type: str | None = None
+    msg: str | None = None
+    msg_zh: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # e.g. retry_after on a 429
+
+    message: str
+    message_zh: str
+    errors: list[ErrorItem] | None = None
+
+
+class ErrorResponse(BaseModel):
+    """Every error: an English and a Chinese message (and, for invalid input, what was wrong)."""
+
+    detail: ErrorDetail
+
+
+# Declared on every route, so the schema says what an error looks like (FastAPI's own 422 shape is not ours).
+ERROR_RESPONSES: dict = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in {
+        404: "未找到 / not found", 413: "请求体过大 / body too large", 422: "请求无效 / invalid request",
+        429: "请求过于频繁 / rate limited (Retry-After)", 503: "索引未就绪 / index not ready",
+    }.items()
+}  # fmt: skip
