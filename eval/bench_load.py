@@ -3,8 +3,10 @@
     python -m eval.bench_load [--clients 50] [--seconds 20] [--workers 1,2]
 
 For each worker count, `policyqa serve --workers N` on a free 127.0.0.1 port (rate limits off,
-question log in a temporary folder), then `--clients` concurrent clients each sending dev questions
-to /api/ask one after another for `--seconds`. Prints requests/s, errors and p50/p95/p99 latency.
+question log in a temporary folder), then `--clients` concurrent connections each sending dev
+questions to /api/ask one after another for `--seconds`: from Debian's `wrk` when it is installed
+(`.ci/run` and `make bench` do not need it; `apt-get install wrk`), else from asyncio clients in
+this process. Prints requests/s, errors and p50/p95/p99 latency.
 Then the rate limit: one client floods with the limit on while ten others ask normally; the flooder
 must get 429s and the others' latency must hold. The clients run in this process on the same
 2 cores as the server, so absolute numbers are lower than with a separate load generator.
@@ -13,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -63,6 +67,41 @@ def load(url: str, questions: list[str], clients: int, seconds: float) -> list[t
     return results
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format(nil, nil, nil, bodies[(i %% #bodies) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests": %%d, "seconds": %%f, "errors": %%d, "p50": %%d, "p95": %%d, "p99": %%d}\\n',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def wrk_row(name: str, url: str, questions: list[str], clients: int, seconds: float, folder: str) -> str:
+    """The load from wrk (Debian's wrk: a separate C process, so the load generator costs the server little)."""
+    bodies = ",".join(f"[==[{json.dumps({'question': q}, ensure_ascii=False)}]==]" for q in questions)
+    script = os.path.join(folder, "load.lua")
+    with open(script, "w", encoding="utf-8") as out:
+        out.write(WRK_SCRIPT % bodies)
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--timeout", "30s", "-s", script, f"{url}/api/ask"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    return (
+        f"| {name} (wrk) | {stats['requests'] / stats['seconds']:.1f} | {stats['errors']} | {stats['p50'] / 1000:.0f} | "
+        f"{stats['p95'] / 1000:.0f} | {stats['p99'] / 1000:.0f} |"
+    )
+
+
 def table_row(name: str, results: list[tuple[float, int]], seconds: float) -> str:
     ok = [t * 1000 for t, status in results if status == 200]
     errors = sum(status not in (200,) for _, status in results)
@@ -98,9 +137,12 @@ def main() -> int:
                     wait_ready(client, 180)
                     for _ in range(4 * workers):  # warm every worker
                         client.post("/api/ask", json={"question": questions[0]})
-                results = load(url, questions, args.clients, args.seconds)
                 name = f"{workers} worker{'s' if workers > 1 else ''}, {args.clients} clients"
-                rows.append(table_row(f"{checkout} (before), {name}" if checkout else name, results, args.seconds))
+                name = f"{checkout} (before), {name}" if checkout else name
+                if shutil.which("wrk"):
+                    rows.append(wrk_row(name, url, questions, args.clients, args.seconds, tmp))
+                else:
+                    rows.append(table_row(name, load(url, questions, args.clients, args.seconds), args.seconds))
             finally:
                 server.terminate()
                 server.wait(timeout=60)
@@ -127,7 +169,8 @@ def main() -> int:
             server.wait(timeout=60)
     limited = sum(status == 429 for _, status in flood)
     flood_ms = sorted(t * 1000 for t, status in flood if status == 429)
-    print(f"machine: {os.cpu_count()} cores; clients in this process; {args.seconds:.0f} s per run\n")
+    generator = "wrk (a separate process)" if shutil.which("wrk") else "clients in this process (install wrk for less overhead)"
+    print(f"machine: {os.cpu_count()} cores; load from {generator}; {args.seconds:.0f} s per run\n")
     print("| server | req/s | errors | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|")
     print("\n".join(rows))
     print(table_row("1 worker, 10 normal clients beside a flooder", normal, args.seconds))

@@ -45,16 +45,27 @@ def plain_jieba() -> Iterator[None]:
 
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (long words also yield their parts), stopwords and punctuation removed."""
-    return [
-        token.lower()
-        for token in _tokenizer(_options["user_dictionary"]).cut_for_search(text)
-        if token.strip() and _KEEP.search(token) and token not in STOPWORDS
-    ]
+    return list(_tokens(text, _options["user_dictionary"]))
 
 
 def word_sequence(text: str) -> list[str]:
     """jieba's precise-mode words in order, nothing removed."""
-    return _tokenizer(_options["user_dictionary"]).lcut(text)
+    return list(_words(text, _options["user_dictionary"]))
+
+
+# Clause sentences are cut again for every question that quotes them: remembered, not recut.
+@lru_cache(maxsize=8192)
+def _tokens(text: str, user_dictionary: bool) -> tuple[str, ...]:
+    return tuple(
+        token.lower()
+        for token in _tokenizer(user_dictionary).cut_for_search(text)
+        if token.strip() and _KEEP.search(token) and token not in STOPWORDS
+    )
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str, user_dictionary: bool) -> tuple[str, ...]:
+    return tuple(_tokenizer(user_dictionary).lcut(text))
 
 
 def words(text: str) -> list[str]:
