@@ -34,8 +34,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """The real app under uvicorn on a free port of 127.0.0.1, with `env` added; and its base URL."""
+    """The real app under uvicorn on a free port of 127.0.0.1, with `env` added; and its base URL.
+    Unless `env` says otherwise, no rate limit (a benchmark is one busy client) and a question log
+    in a temporary folder, not the repository's."""
     port = free_port()
+    defaults = {"POLICYQA_RATE_LIMIT": "off", "POLICYQA_LOG_DB": os.path.join(tempfile.mkdtemp(prefix="policyqa-bench-"), "q.sqlite3")}
+    env = {**defaults, **env}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, **env},

@@ -96,15 +96,21 @@ def wrk_row(name: str, url: str, questions: list[str], clients: int, seconds: fl
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     stats = json.loads(done.stdout.strip().splitlines()[-1])
+    ERRORS.append(stats["errors"])
     return (
         f"| {name} (wrk) | {stats['requests'] / stats['seconds']:.1f} | {stats['errors']} | {stats['p50'] / 1000:.0f} | "
         f"{stats['p95'] / 1000:.0f} | {stats['p99'] / 1000:.0f} |"
     )
 
 
-def table_row(name: str, results: list[tuple[float, int]], seconds: float) -> str:
+ERRORS: list[int] = []  # per load run, so that `make bench` fails when any request failed
+
+
+def table_row(name: str, results: list[tuple[float, int]], seconds: float, count: bool = True) -> str:
     ok = [t * 1000 for t, status in results if status == 200]
     errors = sum(status not in (200,) for _, status in results)
+    if count:
+        ERRORS.append(errors)
     if not ok:
         return f"| {name} | 0 | {errors} | — | — | — |"
     return (
@@ -178,6 +184,9 @@ def main() -> int:
         f"\nflooder (5 connections, one address, limit 30/minute): {len(flood)} requests, {limited} got 429"
         + (f" (p50 {statistics.median(flood_ms):.1f} ms)" if flood_ms else "")
     )
+    if any(ERRORS) or not limited:
+        print(f"FAILED: {sum(ERRORS)} failed requests; flooder limited: {limited}", file=sys.stderr)
+        return 1
     return 0
 
 
