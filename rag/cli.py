@@ -172,10 +172,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     pipeline = _pipeline(args)
     answer = pipeline.ask(args.question, top_k=args.top_k, region=args.region, doc_id=args.doc)
+    payload = answer_payload(answer, pipeline.index)
     if args.json:
-        print(json.dumps(answer_payload(answer, pipeline.index), ensure_ascii=False, indent=2))
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
-    _print_answer(answer)
+    _print_payload(payload)
     return 0
 
 
@@ -190,20 +191,10 @@ def _print_payload(payload: dict) -> None:
         print(f"    {c['text']}")
 
 
-def _print_answer(answer) -> None:
-    print(answer.answer)
-    if answer.mode == "llm":
-        print(f"（由 {answer.model} 撰写，引文、编号和数字已与条款核对）")
-    if answer.citations:
-        print("\n引用 Citations:")
-    for c in answer.citations:
-        print(f"[{c.n}] {c.clause.doc_title} {c.clause.label}  ({c.clause.id}, {c.validity})")
-        print(f"    {c.clause.text}")
-
-
 def cmd_chat(args: argparse.Namespace) -> int:
     """An interactive conversation: follow-ups are resolved from the turns so far, as in the API."""
     from .followup import Turn
+    from .serialize import answer_payload
 
     try:
         import readline  # noqa: F401  (line editing and ↑ history for input())
@@ -233,7 +224,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         if answer.resolved_question and answer.resolved_question != question:
             print(f"（按「{answer.resolved_question}」回答）")
-        _print_answer(answer)
+        _print_payload(answer_payload(answer, pipeline.index))
         history += [Turn("user", question), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
         history = history[-20:]  # the API's bound: the oldest turns go first
 

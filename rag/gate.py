@@ -41,7 +41,7 @@ _FIGURE = re.compile(
     rf"百分之(?P<pct>[{_CN}]+|\d+(?:\.\d+)?)"
     rf"|(?P<num>\d+(?:\.\d+)?|[{_CN}]+)(?P<section>万亿|万|亿)?(?P<measure>{'|'.join(_MEASURES)})?"
 )
-# A unit named with its place: 天津市商务局, 重庆市大数据发展局 (not 天津优化产业布局: see unit_names).
+# A unit named with its place: 某市商务局, 某市大数据发展局 (not 某市优化产业布局: see unit_names).
 _UNIT_SUFFIX = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:局|厅|委员会|委|办公室)")
 
 
@@ -167,9 +167,9 @@ class Gate:
 
     def unit_names(self, text: str) -> list[str]:
         """Government units the text names: those the corpus knows, and any place followed by a body
-        (天津市某某局), so an invented unit is caught too."""
+        (某市某某局), so an invented unit is caught too."""
         names, taken = [], [False] * len(text)
-        for unit in self.units:  # longest first, so 市商务局 inside 天津市商务局 is not named twice
+        for unit in self.units:  # longest first, so 市商务局 inside a longer unit name is not named twice
             for m in re.finditer(re.escape(unit), text):
                 if not any(taken[m.start() : m.end()]):
                     names.append(unit)
@@ -215,7 +215,7 @@ def quotes(text: str) -> list[str]:
 def _named_in(unit: str, evidence: str) -> bool:
     if unit in evidence:
         return True
-    spans = gazetteer().find(unit)  # 天津市商务局 is cited as 市商务局 in a Tianjin document
+    spans = gazetteer().find(unit)  # 某市商务局 is cited as 市商务局 in that city's own document
     if spans and spans[0][0] == 0:
         rest = unit[spans[0][1] :]
         return bool(rest) and any(f"{level}{rest}" in evidence for level in ("", "市", "省", "区", "县"))
