@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -88,13 +89,14 @@ class Guard:
             exceeded = self.limiter.hit(client, origin)
             if exceeded is not None:
                 wait, rate = exceeded
+                seconds = math.ceil(wait)
                 per = f"{rate.amount} per {rate.multiples} {rate.GRANULARITY.name}"
                 body = error_body(
-                    f"Too many requests: at most {per}; retry in {wait:.0f} s",
-                    f"请求过于频繁，请 {wait:.0f} 秒后再试。",
-                    retry_after=int(wait + 0.999),
+                    f"Too many requests: at most {per}; retry in {seconds} s",
+                    f"请求过于频繁，请 {seconds} 秒后再试。",
+                    retry_after=seconds,
                 )
-                await _send_json(send, 429, body, [(b"retry-after", str(int(wait + 0.999)).encode())])
+                await _send_json(send, 429, body, [(b"retry-after", str(seconds).encode())])
                 self._log(scope, 429, started)
                 return
 
