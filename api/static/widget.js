@@ -627,6 +627,7 @@ button:disabled { cursor: not-allowed; }
       this.answerable = payload.answerable !== false;
       if (Array.isArray(payload.citations)) this.citations = payload.citations;
       this.askId = str(payload.id);
+      this.voted = payload.feedback === "yes" || payload.feedback === "no"; // restored from storage
       this.status.remove();
       this.renderSources();
       this.renderAnswer();
@@ -696,6 +697,11 @@ button:disabled { cursor: not-allowed; }
     feedbackBox() {
       const box = h("div", { class: "pqa-feedback", "data-feedback": "open" });
       const say = (text) => box.replaceChildren(h("span", { class: "pqa-feedback-done", role: "status" }, text));
+      if (this.voted) {
+        box.setAttribute("data-feedback", "sent");
+        say("已反馈，谢谢！");
+        return box;
+      }
       const send = async (helpful, comment) => {
         box.setAttribute("data-feedback", "sending");
         try {
@@ -707,6 +713,14 @@ button:disabled { cursor: not-allowed; }
           });
           box.setAttribute("data-feedback", res.ok ? "sent" : "failed");
           say(res.ok ? "谢谢您的反馈！" : await errorFromResponse(res));
+          if (res.ok) {
+            this.voted = true;
+            const turn = turns.find((t) => t.response && t.response.id === this.askId);
+            if (turn) {
+              turn.response.feedback = helpful ? "yes" : "no"; // a reload shows it as given, not asks again
+              saveTurns();
+            }
+          }
         } catch (err) {
           box.setAttribute("data-feedback", "failed");
           say("反馈没有发送成功，请稍后再试。");
@@ -1199,7 +1213,7 @@ button:disabled { cursor: not-allowed; }
           question,
           response: {
             question: bot.question || question, resolved_question: bot.resolved || bot.question || question,
-            answer: bot.answer, answerable: bot.answerable, citations: bot.citations,
+            answer: bot.answer, answerable: bot.answerable, citations: bot.citations, id: bot.askId,
           },
         });
         saveTurns();

@@ -486,5 +486,11 @@ def test_feedback_under_an_answer_reaches_the_question_log(app_server, open_tab)
         row = db.execute("SELECT helpful, comment FROM feedback WHERE ask_id = ?", (sent[0]["ask_id"],)).fetchone()
     assert row == (0, "没有说怎么申请")
     again = ask(page, "网络货运平台有什么支持？")
-    again.locator(".pqa-feedback-btn[data-helpful='yes']").click()
-    expect(again.locator(".pqa-feedback-done")).to_have_text("谢谢您的反馈！")
+    expect(again.locator(".pqa-feedback-btn")).to_have_count(2)
+    page.reload()  # the transcript survives a reload: a given vote shows as given, the other can still be given
+    open_widget(page)
+    restored = page.locator(".pqa-bot:not(.pqa-welcome)")
+    expect(restored.first.locator(".pqa-feedback-done")).to_have_text("已反馈，谢谢！")
+    restored.last.locator(".pqa-feedback-btn[data-helpful='yes']").click()
+    expect(restored.last.locator(".pqa-feedback-done")).to_have_text("谢谢您的反馈！")
+    assert sent[-1]["helpful"] is True and sent[-1]["ask_id"] != sent[0]["ask_id"]
