@@ -18,10 +18,7 @@ def get_pipeline(request: Request) -> Pipeline:
     if state.pipeline is None:
         problem = state.problem or IndexMissing("index not loaded")
         raise IndexUnavailable(str(problem), problem.message_zh)
-    metrics = request.app.state.metrics
-    if getattr(metrics, "served", None) is not state.pipeline:  # a new index: its size and age for /metrics
-        metrics.index(state.pipeline.index.manifest)
-        metrics.served = state.pipeline
+    request.app.state.metrics.serving(state.pipeline)  # a new index: its size and age for /metrics
     return state.pipeline
 
 

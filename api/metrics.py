@@ -31,11 +31,19 @@ class Metrics:
             "policyqa_index_built_timestamp_seconds", "When the index served was built (its age: time() minus this)",
             registry=registry, multiprocess_mode="max",
         )  # fmt: skip
+        self._served = None  # the pipeline whose index the gauges describe
 
     def answered(self, answer: Answer) -> None:
         self.answers.labels(answer.reason, answer.mode).inc()
         if answer.llm is not None:
             self.llm.labels(answer.llm.reason).inc()
+
+    def serving(self, pipeline) -> None:
+        """Report the index of `pipeline` (once per pipeline: a reload brings a new one)."""
+        if pipeline is self._served:
+            return
+        self._served = pipeline
+        self.index(pipeline.index.manifest)
 
     def index(self, manifest: dict) -> None:
         counts = manifest.get("counts", {})

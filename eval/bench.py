@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -57,6 +58,36 @@ def wait_ready(client: httpx.Client, seconds: float = 120) -> None:
             pass
         time.sleep(0.05)
     raise SystemExit(f"server did not become ready within {seconds:.0f} s")
+
+
+def side_by_side(
+    servers: dict[str, dict[str, str]], questions: list[str], requests: int, seen: Callable[[str, dict], None] | None = None
+) -> dict[str, list[float]]:
+    """Milliseconds of /api/ask on each server (name → env for start_server), sequential, the
+    servers taking turns on each question so the machine's noise falls on all of them; `seen`
+    gets each server's name and answer."""
+    started = {name: start_server(env) for name, env in servers.items()}
+    latencies: dict[str, list[float]] = {name: [] for name in servers}
+    clients = {name: httpx.Client(base_url=url, timeout=60) for name, (_, url) in started.items()}
+    try:
+        for client in clients.values():
+            wait_ready(client)
+            client.post("/api/ask", json={"question": questions[0]})  # warm-up
+        for i in range(requests):
+            for name, client in clients.items():
+                t0 = time.perf_counter()
+                response = client.post("/api/ask", json={"question": questions[i % len(questions)]})
+                latencies[name].append((time.perf_counter() - t0) * 1000)
+                response.raise_for_status()
+                if seen is not None:
+                    seen(name, response.json())
+    finally:
+        for client in clients.values():
+            client.close()
+        for server, _ in started.values():
+            server.terminate()
+            server.wait(timeout=30)
+    return latencies
 
 
 def main() -> int:

@@ -14,11 +14,8 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
-import httpx
-
-from .bench import percentile, start_server, wait_ready
+from .bench import percentile, side_by_side
 from .harness import ROOT, load_questions
 
 
@@ -32,31 +29,19 @@ def main() -> int:
     fake = FakeLLM()
     fake.script = lambda request: Text(f"可以参考以下规定：「{clauses_in(request)[1][:20]}」[1]。")
     index = {"POLICYQA_INDEX_DIR": str(ROOT / "index"), "POLICYQA_CORPUS_DIR": str(ROOT / "corpus")}
-    plain, plain_url = start_server(index)
-    llm, llm_url = start_server({**index, "POLICYQA_LLM_BASE_URL": fake.base_url, "POLICYQA_LLM_MODEL": "fake-model"})
-    latencies: dict[str, list[float]] = {"extractive": [], "llm": []}
     modes: dict[str, int] = {}
+
+    def seen(name: str, answer: dict) -> None:
+        if name == "llm":
+            modes[answer["mode"]] = modes.get(answer["mode"], 0) + 1
+
+    questions = [q.question for q in load_questions(split="dev") if q.answerable]
     try:
-        with httpx.Client(base_url=plain_url, timeout=60) as a, httpx.Client(base_url=llm_url, timeout=60) as b:
-            wait_ready(a)
-            wait_ready(b)
-            questions = [q.question for q in load_questions(split="dev") if q.answerable]
-            for client in (a, b):
-                client.post("/api/ask", json={"question": questions[0]})  # warm-up
-            for i in range(args.requests):
-                question = questions[i % len(questions)]
-                for name, client in (("extractive", a), ("llm", b)):
-                    t0 = time.perf_counter()
-                    response = client.post("/api/ask", json={"question": question})
-                    latencies[name].append((time.perf_counter() - t0) * 1000)
-                    response.raise_for_status()
-                    if name == "llm":
-                        mode = response.json()["mode"]
-                        modes[mode] = modes.get(mode, 0) + 1
+        latencies = side_by_side(
+            {"extractive": index, "llm": {**index, "POLICYQA_LLM_BASE_URL": fake.base_url, "POLICYQA_LLM_MODEL": "fake-model"}},
+            questions, args.requests, seen,
+        )  # fmt: skip
     finally:
-        for server in (plain, llm):
-            server.terminate()
-            server.wait(timeout=30)
         fake.close()
     print(f"machine: {os.cpu_count()} cores; {args.requests} answerable dev questions, alternating")
     for name, values in latencies.items():

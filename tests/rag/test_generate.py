@@ -3,12 +3,14 @@ real index and model, and a scripted OpenAI-compatible server on 127.0.0.1 stand
 language model (a fake: no model can be downloaded here)."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from fakellm import Cut, Hang, Invalid, Status, Text, clauses_in
 
 from rag.followup import Turn
+from rag.gate import quotes
 from rag.generate import Generator, LLMOptions, openai_chat_model
 from rag.pipeline import Pipeline
 
@@ -38,11 +40,9 @@ def faithful(request: dict) -> Text:
 
 
 def _quotes_verbatim(answer) -> bool:
-    from rag.gate import quotes
-
     by_n = {c.n: c.clause.text for c in answer.citations}
     return all(
-        any(q in by_n.get(int(n), "") for n in __import__("re").findall(r"\[(\d+)\]", line))
+        any(q in by_n.get(int(n), "") for n in re.findall(r"\[(\d+)\]", line))
         for line in answer.answer.splitlines()
         for q in quotes(line)
     )
