@@ -45,7 +45,7 @@ eval: index
 
 bench: index
 	$(BIN)/python -m eval.bench
-	$(BIN)/python -m eval.bench_load --clients 50 --seconds 20
+	$(BIN)/python -m eval.bench_load --clients 50 --seconds 20 --backends torch,onnx
 
 # Retrain the answerability judge from the repository's labelled questions (fixed seed): rag/data/judge.json
 train-judge: index

@@ -21,7 +21,8 @@ def quiet_libraries() -> None:
 
 
 class JSONFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, and the request fields when present."""
+    """One JSON object per line: time, level, logger, message, the process (which worker), and the
+    request fields when present."""
 
     FIELDS = ("method", "route", "status", "ms", "ask_id")
 
@@ -31,6 +32,7 @@ class JSONFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,
         }
         line.update({f: getattr(record, f) for f in self.FIELDS if getattr(record, f, None) is not None})
         if record.exc_info:

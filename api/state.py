@@ -24,10 +24,14 @@ logger = logging.getLogger(__name__)
 CHECK_SECONDS = 1.0  # how often a request may look at the manifest (one stat call)
 
 
-@lru_cache(maxsize=2)
-def embedder_for(model: str) -> QueryBatcher:
+def embedder_for(settings: Settings) -> QueryBatcher:
     """The model, once per process; concurrent requests' questions are embedded in one batch."""
-    return QueryBatcher(Embedder(model))
+    return _embedder(settings.embedding_model, settings.embedding_backend, str(settings.model_cache))
+
+
+@lru_cache(maxsize=2)
+def _embedder(model: str, backend: str, cache_dir: str) -> QueryBatcher:
+    return QueryBatcher(Embedder(model, backend=backend, cache_dir=Path(cache_dir)))  # type: ignore[arg-type]
 
 
 def manifest_stamp(index_dir: Path) -> tuple[int, int, int] | None:
@@ -52,7 +56,7 @@ class AppState:
 
 def _load(settings: Settings, generator: Generator | None) -> tuple[Pipeline, tuple[int, int, int] | None]:
     stamp = manifest_stamp(settings.index_dir)
-    embedder = embedder_for(settings.embedding_model)
+    embedder = embedder_for(settings)
     index = load_index(settings.index_dir, settings.corpus_dir, str(embedder.path))
     pipeline = Pipeline(index, embedder, generator=generator)
     pipeline.ask("预热")  # pay one-off costs (jieba dictionary, first forward pass) before serving

@@ -1,8 +1,8 @@
 """Load benchmark (not a test): concurrent clients against the real server, 1 and 2 workers side by side.
 
-    python -m eval.bench_load [--clients 50] [--seconds 20] [--workers 1,2]
+    python -m eval.bench_load [--clients 50] [--seconds 20] [--workers 1,2] [--backends torch,onnx]
 
-For each worker count, `policyqa serve --workers N` on a free 127.0.0.1 port (rate limits off,
+For each embedding backend and worker count, `policyqa serve --workers N` on a free 127.0.0.1 port (rate limits off,
 question log in a temporary folder), then `--clients` concurrent connections each sending dev
 questions to /api/ask one after another for `--seconds`: from Debian's `wrk` when it is installed
 (`.ci/run` and `make bench` do not need it; `apt-get install wrk`), else from asyncio clients in
@@ -129,6 +129,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--backends", default="onnx", help="embedding backends to load side by side, e.g. torch,onnx")
     parser.add_argument("--compare", help="also load another checkout (e.g. `git worktree add /tmp/old <commit>`), 1 worker")
     args = parser.parse_args()
     questions = [q.question for q in load_questions(split="dev")]
@@ -137,11 +138,12 @@ def main() -> int:
     }  # fmt: skip
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        runs = [(int(w), None) for w in args.workers.split(",")]
+        backends = args.backends.split(",")
+        runs = [(int(w), None, backend) for backend in backends for w in args.workers.split(",")]
         if args.compare:
-            runs.insert(0, (1, args.compare))
-        for workers, checkout in runs:
-            env = {**base_env, "POLICYQA_LOG_DB": f"{tmp}/w{workers}.sqlite3"}
+            runs.insert(0, (1, args.compare, backends[0]))
+        for workers, checkout, backend in runs:
+            env = {**base_env, "POLICYQA_LOG_DB": f"{tmp}/w{workers}.sqlite3", "POLICYQA_EMBEDDING_BACKEND": backend}
             server, url = start(workers, env, checkout)
             try:
                 with httpx.Client(base_url=url, timeout=30) as client:
@@ -150,6 +152,7 @@ def main() -> int:
                         client.post("/api/ask", json={"question": questions[0]})
                 name = f"{workers} worker{'s' if workers > 1 else ''}, {args.clients} clients"
                 name = f"{checkout} (before), {name}" if checkout else name
+                name = f"{name}, {backend}" if len(backends) > 1 else name
                 if shutil.which("wrk"):
                     rows.append(wrk_row(name, url, questions, args.clients, args.seconds, tmp))
                 else:

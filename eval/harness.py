@@ -490,7 +490,6 @@ def _retokenized(index: PolicyIndex) -> PolicyIndex:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from rag.embed import Embedder
     from rag.pipeline import open_index
 
     parser = argparse.ArgumentParser(prog="policyqa eval", description=__doc__)
@@ -513,17 +512,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+    from rag.settings import Settings
+
+    settings = Settings()
     generator = None
     if args.llm:
-        from rag.settings import Settings
-
-        settings = Settings()
         generator = settings.generator()
         if generator is None:
             print("policyqa eval --llm: no model configured; set POLICYQA_LLM_BASE_URL and POLICYQA_LLM_MODEL", file=sys.stderr)
             return 2
         args.write = False  # the README's tables are the extractive answers'; the gate's table is printed
-    embedder = Embedder(args.model)
+    embedder = settings.embedder(args.model)  # as the server embeds (ONNX Runtime unless POLICYQA_EMBEDDING_BACKEND=torch)
     corpus_dir = Path(args.corpus)
     pipeline = Pipeline(open_index(corpus_dir, Path(args.index), embedder), embedder, generator=generator)
     if args.split.startswith("followup-"):  # conversations, scored per later turn (eval/followup.py)

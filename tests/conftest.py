@@ -33,8 +33,9 @@ def documents():
 @pytest.fixture(scope="session")
 def embedder():
     from api.state import embedder_for  # the same cache the app uses, so the model loads once
+    from rag.settings import Settings
 
-    return embedder_for("m3e-small")
+    return embedder_for(Settings())
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,45 @@
+"""The embedding model's two backends: ONNX Runtime (served) and PyTorch (the reference). Real model."""
+from __future__ import annotations
+
+import numpy as np
+
+from rag.embed import Embedder, _length_groups
+
+TEXTS = [
+    "跨境电商有哪些支持？",
+    "天津",
+    "我们是做网约车的，司机的社保怎么交？" * 3,
+    "支持企业开展跨境电子商务业务，对符合条件的海外仓建设项目给予资金支持。" * 20,  # beyond 512 tokens: truncated
+]
+
+
+def test_the_served_backend_is_onnx_and_gives_the_models_vectors(embedder):
+    assert embedder.backend == "onnx" and embedder.model is None  # PyTorch's copy of the weights is let go
+    reference = Embedder(backend="torch").encode(TEXTS)
+    vectors = embedder.encode(TEXTS)
+    assert vectors.shape == (len(TEXTS), embedder.dim) and vectors.dtype == np.float32
+    assert float((vectors * reference).sum(1).min()) > 0.9999
+    # In any order and any batching each text gets its own vector.
+    again = embedder.embedder.encode(TEXTS[::-1], batch_size=1)[::-1]
+    assert np.allclose(again, vectors, atol=1e-4)
+    assert embedder.encode([]).shape == (0, embedder.dim)
+    assert np.allclose(embedder.embedder.encode(TEXTS, show_progress=True), vectors, atol=1e-4)  # an index build's path
+
+
+def test_length_groups_cover_every_text_once_and_keep_padding_small():
+    lengths = [30, 5, 31, 6, 29, 100, 7, 5]
+    groups = _length_groups(lengths, batch_size=3)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    assert all(len(g) <= 3 for g in groups)
+    for group in groups:  # padded tokens stay within a quarter of the real ones (a lone text always fits)
+        assert max(lengths[i] for i in group) * len(group) <= 1.25 * sum(lengths[i] for i in group)
+    assert _length_groups([], 16) == []
+
+
+def test_when_the_export_cannot_be_written_pytorch_serves(tmp_path, caplog):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the model cache should be")
+    fallback = Embedder(backend="onnx", cache_dir=blocked)
+    assert fallback.backend == "torch"
+    assert "PyTorch embeds instead" in caplog.text
+    assert fallback.encode(TEXTS[:1]).shape == (1, fallback.dim)
