@@ -1,7 +1,10 @@
 """Follow-up evaluation: conversations of two or three turns (eval/followup.jsonl), each turn asked
 with the history a client would send (the user turns and the assistant's answers and citations).
 
-    policyqa eval --split followup-dev | followup-test [--show-misses]
+    policyqa eval --split followup-dev | followup-test | followup-fresh [--show-misses]
+
+followup-fresh is eval/followup_fresh.jsonl: 24 conversations a helper wrote later (issue #13's
+session), before any change to the follow-up rules and without seeing the system's answers.
 
 Per later turn: recall@5 of the retrieval for the resolved question (answerable turns), declined
 when it should (turns the documents do not answer), wrongly declined, and wrongly inherited (a new,
@@ -18,9 +21,11 @@ from rag.followup import Turn
 from rag.pipeline import Pipeline
 
 FOLLOWUPS = Path(__file__).resolve().parent / "followup.jsonl"
+FRESH = FOLLOWUPS.with_name("followup_fresh.jsonl")
 
 
-def run(pipeline: Pipeline, split: str, path: Path = FOLLOWUPS) -> list[dict]:
+def run(pipeline: Pipeline, split: str, path: Path | None = None) -> list[dict]:
+    path = path or (FRESH if split == "fresh" else FOLLOWUPS)
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():

@@ -90,7 +90,8 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         doc_id = index.clause(cited[0]).doc_id if cited else _only_document(topic, index)
         if doc_id is None:
             return Resolution(question, "deixis", understood=False)
-        return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
+        if not _elsewhere(question, doc_id, index):  # 重庆那份咋写的 after a Tianjin answer: a switch, below
+            return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
     names = _names(question, index.documents)
     rest = _rest(question, names)
     if topic is None:
@@ -100,6 +101,12 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     if not names and len(rest) <= CARRY_REST and not _unknown_words(question, index):
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
+
+
+def _elsewhere(question: str, doc_id: str, index: PolicyIndex) -> bool:
+    """The question names a place other than the document's region: 那份 means that place's document."""
+    scope = detect_scope(question, index.documents)
+    return bool(scope.foreign) or bool(scope.regions) and index.meta(doc_id).region not in scope.regions
 
 
 def _only_document(topic: str | None, index: PolicyIndex) -> str | None:
@@ -163,5 +170,7 @@ def _has_topic(question: str, index: PolicyIndex) -> bool:
 # closed class of Chinese discourse particles and question words.
 _FUNCTION_WORDS = frozenset(
     "还有 别的 其他 另外 具体 怎么 怎么样 怎样 如何 什么 什么时候 哪些 哪个 哪里 哪儿 为什么 多少 多久 几时 是否 "
-    "有没有 是不是 能不能 可不可以 要不要 现在 目前 那么 然后 一下 请问".split()
+    "有没有 是不是 能不能 可不可以 要不要 现在 目前 那么 然后 一下 请问 "
+    # their colloquial forms (啥 = 什么, 咋 = 怎么)
+    "啥 啥时候 为啥 咋 咋样 咋办 多会儿".split()
 )

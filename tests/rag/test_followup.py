@@ -23,6 +23,9 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
         ("上面第2条是哪个文件的？", "《天津生活性服务平台经济实施意见》二（一）是哪个文件的？", "deixis"),
         ("这项政策现在还有效吗？", "《天津新型消费实施方案》现在还有效吗？", "deixis"),
         ("具体怎么申请？", "天津对跨境电商有哪些支持，具体怎么申请？", "carry"),
+        ("咋申请", "天津对跨境电商有哪些支持，咋申请", "carry"),  # colloquial question words are not a topic
+        ("重庆那份咋说的", "重庆对跨境电商有哪些支持？", "switch"),  # 那份 with another place: that place's document
+        ("天津这份文件什么时候印发的", "天津《天津新型消费实施方案》什么时候印发的", "deixis"),  # the same place: the cited one
         ("重庆平台经济联席会议的办公室设在哪个部门？", "重庆平台经济联席会议的办公室设在哪个部门？", "none"),
         ("房贷利率多少", "房贷利率多少", "none"),  # words the corpus never uses: a new topic
     ],
