@@ -65,9 +65,10 @@ class Embedder:
     """Normalised sentence embeddings from a local sentence-transformers model.
 
     backend "onnx" runs the same weights in ONNX Runtime: the model is exported once (a few
-    seconds, no network) into `cache_dir`, checked against PyTorch's vectors, and PyTorch's copy of
-    the weights is then let go (about 100 MB a worker). A question embeds about three times faster
-    on this CPU. When ONNX Runtime is missing or the export fails, PyTorch serves and the log says why."""
+    seconds, no network) into `cache_dir` and checked against PyTorch's vectors at every start (an
+    export that fails the check is made again); PyTorch's copy of the weights is then let go. A
+    question embeds about three times faster on this CPU. When ONNX Runtime is missing or the export
+    fails, PyTorch serves and the log says why."""
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", backend: Backend = "torch", cache_dir: Path | None = None):
         from sentence_transformers import SentenceTransformer
@@ -145,9 +146,6 @@ def _onnx_session(embedder: Embedder, cache_dir: Path | None):
 
     folder = cache_dir or Path(tempfile.gettempdir()) / "policyqa-models"
     path = folder / f"{embedder.name}-{embedder.fingerprint[:16]}.onnx"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        _export_onnx(embedder, path)
     options = onnxruntime.SessionOptions()
     # As many threads as torch was given (`policyqa serve --workers` divides the cores between workers).
     options.intra_op_num_threads = torch.get_num_threads()
@@ -155,9 +153,20 @@ def _onnx_session(embedder: Embedder, cache_dir: Path | None):
     # No busy-waiting between runs: in a server the request threads need the cores (measured: ~25% less CPU a request).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    _verify(embedder, session)
-    return session
+    for attempt in (1, 2):
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            _export_onnx(embedder, path)
+        try:
+            session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            _verify(embedder, session)
+            return session
+        except Exception as error:
+            if attempt == 2:
+                raise
+            # A damaged or outdated export (another onnx or torch version) is made again, once.
+            logger.warning("ONNX export %s not usable (%s); exporting again", path, error)
+            path.unlink(missing_ok=True)
 
 
 # One short and one long text: the exported graph must give the model's own vectors for both.

@@ -43,3 +43,12 @@ def test_when_the_export_cannot_be_written_pytorch_serves(tmp_path, caplog):
     assert fallback.backend == "torch"
     assert "PyTorch embeds instead" in caplog.text
     assert fallback.encode(TEXTS[:1]).shape == (1, fallback.dim)
+
+
+def test_a_damaged_export_is_made_again(tmp_path, embedder):
+    first = Embedder(backend="onnx", cache_dir=tmp_path)
+    (export,) = tmp_path.glob("*.onnx")
+    export.write_bytes(export.read_bytes()[:1000])  # cut short, as by a full disk
+    again = Embedder(backend="onnx", cache_dir=tmp_path)
+    assert again.backend == "onnx" and export.stat().st_size > 1_000_000
+    assert np.allclose(again.encode(TEXTS[:2]), first.encode(TEXTS[:2]), atol=1e-5)
