@@ -6,8 +6,8 @@ connections of a load test on one of two workers, the other idle). So each worke
 listener with SO_REUSEPORT and the kernel spreads connections across them by address hash (Linux).
 Where SO_REUSEPORT is missing, uvicorn's supervisor is used as before.
 
-The parent only supervises: it restarts a worker that dies, and on SIGTERM/SIGINT passes the
-signal on, so each worker finishes its requests in flight (uvicorn's graceful shutdown) and exits.
+The parent only supervises: it restarts a worker that dies, and on SIGTERM or SIGINT sends each
+worker SIGTERM, so it finishes its requests in flight (uvicorn's graceful shutdown) and exits.
 """
 from __future__ import annotations
 
@@ -61,13 +61,15 @@ def serve(workers: int, **options: Any) -> None:
         process.start()
         return process
 
-    def stop(signum: int, _frame: object) -> None:
+    def stop(_signum: int, _frame: object) -> None:
         nonlocal stopping
         stopping = True
         for process in processes:
             if process.is_alive() and process.pid:
                 try:
-                    os.kill(process.pid, signum)
+                    # SIGTERM, whatever came: after Ctrl-C the workers have had SIGINT from the terminal
+                    # already, and a second SIGINT would make uvicorn drop the requests in flight.
+                    os.kill(process.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
 

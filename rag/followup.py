@@ -73,7 +73,8 @@ def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Re
 
 def _resolve_one(question: str, topic: str | None, cited: list[str], index: PolicyIndex) -> Resolution:
     pointer = _CLAUSE_POINTER.search(question)
-    named_docs = detect_scope(question, index.documents).named_docs
+    scope = detect_scope(question, index.documents)
+    named_docs = scope.named_docs
     if pointer and not (pointer.group(1) and named_docs):  # 北京条例第二十二条 names a clause of a document
         if not cited:
             return Resolution(question, "deixis", understood=False)
@@ -90,7 +91,9 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         doc_id = index.clause(cited[0]).doc_id if cited else _only_document(topic, index)
         if doc_id is None:
             return Resolution(question, "deixis", understood=False)
-        if not _elsewhere(question, doc_id, index):  # 重庆那份咋写的 after a Tianjin answer: a switch, below
+        # "<another place>那份咋写的": a pointer at that place's document, so a switch (below), not the cited one.
+        elsewhere = bool(scope.foreign) or bool(scope.regions) and index.meta(doc_id).region not in scope.regions
+        if not elsewhere:
             return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
     names = _names(question, index.documents)
     rest = _rest(question, names)
@@ -101,12 +104,6 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     if not names and len(rest) <= CARRY_REST and not _unknown_words(question, index):
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
-
-
-def _elsewhere(question: str, doc_id: str, index: PolicyIndex) -> bool:
-    """The question names a place other than the document's region: 那份 means that place's document."""
-    scope = detect_scope(question, index.documents)
-    return bool(scope.foreign) or bool(scope.regions) and index.meta(doc_id).region not in scope.regions
 
 
 def _only_document(topic: str | None, index: PolicyIndex) -> str | None:
