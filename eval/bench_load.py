@@ -143,7 +143,7 @@ def main() -> int:
         if args.compare:
             runs.insert(0, (1, args.compare, backends[0]))
         for workers, checkout, backend in runs:
-            env = {**base_env, "POLICYQA_LOG_DB": f"{tmp}/w{workers}.sqlite3", "POLICYQA_EMBEDDING_BACKEND": backend}
+            env = {**base_env, "POLICYQA_LOG_DB": f"{tmp}/{backend}-w{workers}.sqlite3", "POLICYQA_EMBEDDING_BACKEND": backend}
             server, url = start(workers, env, checkout)
             try:
                 with httpx.Client(base_url=url, timeout=30) as client:

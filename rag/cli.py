@@ -22,10 +22,11 @@ def _pipeline(args: argparse.Namespace):
 
     from .settings import Settings
 
-    embedder = Settings().embedder(args.model)
+    settings = Settings()
+    embedder = settings.embedder(args.model)
     index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
     # With POLICYQA_LLM_BASE_URL set, a language model writes the answers, as in the API.
-    return Pipeline(index, embedder, generator=Settings().generator())
+    return Pipeline(index, embedder, generator=settings.generator())
 
 
 def cmd_index(args: argparse.Namespace) -> int:

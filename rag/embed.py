@@ -106,17 +106,23 @@ class Embedder:
 
     def _encode_onnx(self, texts: list[str], batch_size: int, show_progress: bool) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), np.float32)
-        tokens = self.tokenizer(texts, truncation=True, max_length=self.max_seq_length)["input_ids"] if texts else []
-        groups = _length_groups([len(t) for t in tokens], batch_size)
+        if not texts:
+            return out
+        features = self.tokenizer(texts, truncation=True, max_length=self.max_seq_length)  # once; padded per group below
+        lengths = [len(ids) for ids in features["input_ids"]]
+        groups = _length_groups(lengths, batch_size)
         if show_progress:  # interactive index builds only
             from tqdm import tqdm
 
             groups = tqdm(groups, desc="Batches", unit="batch")
+        pad = {"input_ids": self.tokenizer.pad_token_id or 0, "attention_mask": 0, "token_type_ids": 0}
         for rows in groups:
-            features = self.tokenizer(
-                [texts[i] for i in rows], padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np"
-            )
-            out[rows] = self._session.run(None, {name: features[name].astype(np.int64) for name in _INPUTS})[0]
+            width = max(lengths[i] for i in rows)
+            feed = {
+                name: np.array([features[name][i] + [pad[name]] * (width - lengths[i]) for i in rows], dtype=np.int64)
+                for name in _INPUTS
+            }
+            out[rows] = self._session.run(None, feed)[0]
         return out
 
 
