@@ -45,7 +45,7 @@ eval: index
 
 bench: index
 	$(BIN)/python -m eval.bench
-	$(BIN)/python -m eval.bench_load --clients 50 --seconds 20 --backends torch,onnx
+	$(BIN)/python -m eval.bench_load --clients 50 --seconds 20 --backends torch,onnx,onnx-int8
 
 # Retrain the answerability judge from the repository's labelled questions (fixed seed): rag/data/judge.json
 train-judge: index

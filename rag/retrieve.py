@@ -90,7 +90,7 @@ class Retriever:
         if mode in ("hybrid", "dense"):
             # Names say where to look, not what is asked: "天津今天天气" must not score as 天津 policy.
             stripped = self._strip_names(query, places) or query
-            vectors = self.embedder.encode([query] if stripped == query else [query, stripped])
+            vectors = self.embedder.encode_queries([query] if stripped == query else [query, stripped])
             vector = vectors[0]
             window_scores = self._dense_scores(vectors)
             np.maximum.at(dense_clause, self._window_clause, window_scores[0])

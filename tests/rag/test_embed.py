@@ -1,9 +1,12 @@
-"""The embedding model's two backends: ONNX Runtime (served) and PyTorch (the reference). Real model."""
+"""The embedding model's backends: ONNX Runtime with 8-bit questions (served), exact ONNX Runtime, and
+PyTorch (the reference). Real model."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from rag.embed import Embedder, _length_groups
+from rag.embed import Embedder, QueryBatcher, _length_groups
+from rag.settings import Settings
 
 TEXTS = [
     "跨境电商有哪些支持？",
@@ -13,12 +16,17 @@ TEXTS = [
 ]
 
 
-def test_the_served_backend_is_onnx_and_gives_the_models_vectors(embedder):
+@pytest.fixture(scope="module")
+def reference():
+    return Embedder(backend="torch").encode(TEXTS)
+
+
+def test_the_served_backend_is_onnx_and_gives_the_models_vectors(embedder, reference):
     assert embedder.backend == "onnx" and embedder.model is None  # PyTorch's copy of the weights is let go
-    reference = Embedder(backend="torch").encode(TEXTS)
     vectors = embedder.encode(TEXTS)
     assert vectors.shape == (len(TEXTS), embedder.dim) and vectors.dtype == np.float32
     assert float((vectors * reference).sum(1).min()) > 0.9999
+    assert np.allclose(embedder.encode_queries(TEXTS), vectors, atol=1e-4)  # questions: the same model
     # In any order and any batching each text gets its own vector.
     again = embedder.embedder.encode(TEXTS[::-1], batch_size=1)[::-1]
     assert np.allclose(again, vectors, atol=1e-4)
@@ -45,10 +53,38 @@ def test_when_the_export_cannot_be_written_pytorch_serves(tmp_path, caplog):
     assert fallback.encode(TEXTS[:1]).shape == (1, fallback.dim)
 
 
+def test_onnx_int8_embeds_questions_with_8bit_weights_and_documents_exactly(reference):
+    int8 = Embedder(backend="onnx-int8", cache_dir=Settings().model_cache)
+    assert int8.backend == "onnx-int8"
+    assert float((int8.encode(TEXTS) * reference).sum(1).min()) > 0.9999  # documents, and so the index: exact
+    agreement = (int8.encode_queries(TEXTS) * reference).sum(1)
+    assert agreement.min() > 0.97 and agreement.max() < 0.99999  # near the exact vectors, not equal to them
+    batched = QueryBatcher(int8)
+    assert np.allclose(batched.encode_queries(TEXTS[:2]), int8.encode_queries(TEXTS[:2]), atol=1e-4)
+
+
 def test_a_damaged_export_is_made_again(tmp_path, embedder):
-    first = Embedder(backend="onnx", cache_dir=tmp_path)
-    (export,) = tmp_path.glob("*.onnx")
-    export.write_bytes(export.read_bytes()[:1000])  # cut short, as by a full disk
-    again = Embedder(backend="onnx", cache_dir=tmp_path)
-    assert again.backend == "onnx" and export.stat().st_size > 1_000_000
+    first = Embedder(backend="onnx-int8", cache_dir=tmp_path)
+    assert first._session is None  # a server that only answers questions does not hold the exact model
+    first.encode(TEXTS[:1])
+    assert first._session is not None  # opened when documents are embedded
+    exports = sorted(tmp_path.glob("*.onnx"))
+    assert [p.name.endswith(".int8.onnx") for p in exports] == [True, False]
+    for export in exports:
+        export.write_bytes(export.read_bytes()[:1000])  # cut short, as by a full disk
+    again = Embedder(backend="onnx-int8", cache_dir=tmp_path)
+    assert again.backend == "onnx-int8" and all(p.stat().st_size > 1_000_000 for p in exports)
     assert np.allclose(again.encode(TEXTS[:2]), first.encode(TEXTS[:2]), atol=1e-5)
+    assert np.allclose(again.encode_queries(TEXTS[:2]), first.encode_queries(TEXTS[:2]), atol=1e-4)
+
+
+def test_without_the_8bit_copy_questions_are_embedded_exactly(tmp_path, monkeypatch, caplog):
+    import rag.embed
+
+    def fail(exact, path):
+        raise RuntimeError("quantization unavailable")
+
+    monkeypatch.setattr(rag.embed, "_quantize", fail)
+    embedder = Embedder(backend="onnx-int8", cache_dir=tmp_path)
+    assert embedder.backend == "onnx" and "8-bit question model not used" in caplog.text
+    assert np.allclose(embedder.encode_queries(TEXTS[:2]), embedder.encode(TEXTS[:2]))
