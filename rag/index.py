@@ -317,9 +317,11 @@ def load_index(index_dir: Path, corpus_dir: Path | None = None, model: str | Non
         clauses = [Clause.from_dict(json.loads(line)) for line in (index_dir / CLAUSES).open(encoding="utf-8")]
         raw_documents = json.loads((index_dir / DOCUMENTS).read_text(encoding="utf-8"))
         windows = [Window(**json.loads(line)) for line in (index_dir / WINDOWS).open(encoding="utf-8")]
-        dense = faiss.read_index(str(index_dir / DENSE))
+        # The vectors are memory-mapped, read-only: workers on one host share the page cache's copy,
+        # and a rebuild replaces the files by rename, so a mapping never sees a half-written file.
+        dense = faiss.read_index(str(index_dir / DENSE), getattr(faiss, "IO_FLAG_MMAP_IFC", 0))
         sentences = [SentenceRef(**json.loads(line)) for line in (index_dir / SENTENCES).open(encoding="utf-8")]
-        sentence_vectors = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False)
+        sentence_vectors = np.load(index_dir / SENTENCE_VECTORS, allow_pickle=False, mmap_mode="r")
     except (ValueError, TypeError, KeyError, RuntimeError, OSError) as exc:
         raise IndexCorrupt(f"cannot read index at {index_dir}: {exc}") from exc
     dim = manifest["model"]["dimension"]

@@ -189,3 +189,12 @@ def test_a_corpus_where_nothing_can_be_read_is_an_error(tmp_path, embedder):
     _add_entry(folder, id="gone", source="gone.txt", short_title="不存在", region="天津")
     with pytest.raises(CorpusError, match="no document could be indexed"):
         build_index(folder, tmp_path / "index", embedder)
+
+
+def test_the_vectors_are_memory_mapped_so_workers_share_them(policy_index):
+    """Linux: the loaded index's vector files appear among the process's mappings (page cache, one copy)."""
+    mapped = {line.split()[-1] for line in Path("/proc/self/maps").read_text().splitlines() if len(line.split()) >= 6}
+    assert {str(policy_index.path / "dense.faiss"), str(policy_index.path / "sentences.npy")} <= mapped
+    assert isinstance(policy_index.sentence_vectors, np.memmap) and not policy_index.sentence_vectors.flags.writeable
+    hits = policy_index.dense.search(np.asarray(policy_index.sentence_vectors[:1]), 1)
+    assert hits[1].shape == (1, 1)
