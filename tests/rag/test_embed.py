@@ -1,5 +1,5 @@
-"""The embedding model's backends: ONNX Runtime with 8-bit questions (served), exact ONNX Runtime, and
-PyTorch (the reference). Real model."""
+"""The embedding model's backends: exact ONNX Runtime (served by default), ONNX Runtime with 8-bit
+questions (optional), and PyTorch (the reference). Real model."""
 from __future__ import annotations
 
 import numpy as np
