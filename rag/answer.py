@@ -23,15 +23,16 @@ from .asks import (
     missing_detail,
 )
 from .judge import Judgement, ruled
+from .bm25 import TELLING_SHARE
 from .expand import synonyms
 from .index import PolicyIndex
 from .intent import NATIONAL, Scope, place_spans
-from .metadata import about_metadata, cn_date, metadata_answer, metadata_fields, overview
+from .metadata import about_metadata, cn_date, metadata_answer, overview
 from .parse import department_spans
 from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
-from .tokens import tokenize, word_sequence, words
+from .tokens import parts, tokenize, without_question_words, word_sequence, words
 
 def covered(index: PolicyIndex) -> str:
     """What the corpus holds, from the documents loaded: "天津、重庆、浙江的5份政策文件"."""
@@ -94,7 +95,7 @@ class AnswerSettings:
     # Cite a clause found by search only if it contains one of the question's own words (or a synonym's
     # policy term) that the corpus uses but not everywhere: 骑手 + 投诉 is not answered by a 投诉 clause alone.
     require_support: bool = True
-    evidence_max_share: float = 0.3  # words in more windows than this (企业, 支持, 负责) are no evidence
+    evidence_max_share: float = TELLING_SHARE  # words in more windows than this (企业, 支持, 负责) are no evidence
 
 
 
@@ -128,7 +129,7 @@ def answer_question(
     if not judgement.answerable and judgement.reason in _SETTLED_FIRST:
         return _decline(question, judgement, retrieval, index)
     evidence = evidence_words(retrieval, index, settings)
-    fields = metadata_fields(question)
+    fields = list(judgement.fields)
     filtered = len(retrieval.doc_ids) < len(index.documents)
     # 重庆的专项政策什么时候出台 asks about something the document plans, not about the document.
     inside = [w for w in evidence if not about_metadata(w)]
@@ -298,7 +299,7 @@ def evidence_words(
     return [
         term
         for term in retrieval.terms
-        if term not in excluded and 0 < index.bm25.document_share(term) <= settings.evidence_max_share
+        if term not in excluded and index.bm25.telling(term, settings.evidence_max_share)
     ]
 
 
@@ -338,11 +339,13 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     names = {phrase[start:end] for start, end in place_spans(phrase)}
     names |= {t for name in names for t in tokenize(name)}
     terms = [
-        t for t in tokenize(ASKS_FIGURE.sub(" ", phrase))
+        t for t in tokenize(without_question_words(ASKS_FIGURE.sub(" ", phrase)))
         if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit()
     ]
     haystack = (clause.text + " ".join(clause.path) + meta.title).lower()  # tokens are lower-cased
-    missing = sum(t not in haystack for t in terms)
+    # A compound the clause does not use counts when its parts are there: 要建 in 累计建成.
+    found = lambda t: t in haystack or len(parts(t)) > 1 and all(p in haystack or p in _GENERIC for p in parts(t))  # noqa: E731
+    missing = sum(not found(t) for t in terms)
     return missing == 0 or (missing == 1 and len(terms) >= 4)  # a long phrase may word one term otherwise (网上/网络)
 
 

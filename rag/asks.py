@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from .places import gazetteer
-from .tokens import word_sequence
+from .tokens import part_of_speech, word_sequence
 
 ASKS_SUPPORT = re.compile(
     r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
@@ -74,9 +74,16 @@ def named_documents(question: str) -> list[str]:
             titles.append(match.group(1))
             continue
         words = word_sequence(match.group(2))
+        # A title names no question: 重庆对共享单车有啥管理办法 asks for one, it names none.
+        asking = [i for i, w in enumerate(words) if part_of_speech(w) == "r"]
+        if asking:
+            words = words[asking[-1] + 1 :]
         while len(words) > 1 and (words[0] in _LEADING or len(words[0]) == 1):
             words = words[1:]
-        titles.append("".join(words))
+        title = "".join(words)
+        if re.fullmatch(rf"(?:{_LAW})", title) or not title:
+            continue  # the kind of document alone (管理办法, 条例) is no title
+        titles.append(title)
     return titles
 
 

@@ -6,6 +6,9 @@ from collections import Counter
 
 import numpy as np
 
+# Words in more windows than this share (企业, 支持, 负责) do not tell clauses apart.
+TELLING_SHARE = 0.3
+
 
 class BM25:
     def __init__(self, documents: list[list[str]], k1: float = 1.5, b: float = 0.75):
@@ -43,3 +46,7 @@ class BM25:
         """Share of documents containing the token: 0 for a word the corpus never uses."""
         posting = self._postings.get(token)
         return len(posting[0]) / self.size if posting is not None and self.size else 0.0
+
+    def telling(self, token: str, max_share: float = TELLING_SHARE) -> bool:
+        """Does the token tell windows apart: the corpus uses it, but not nearly everywhere?"""
+        return 0 < self.document_share(token) <= max_share

@@ -255,8 +255,9 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_train_judge(args: argparse.Namespace) -> int:
+    from .fields import save_fields
     from .judge import save_model
-    from .judge_train import train
+    from .judge_train import train, train_fields
     from .pipeline import open_index
     from .retrieve import Retriever
     from .settings import Settings
@@ -269,6 +270,11 @@ def cmd_train_judge(args: argparse.Namespace) -> int:
     save_model(model, out)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     print(f"wrote {out}")
+    fields, report = train_fields(embedder, Path(args.fields_train), seed=args.seed)
+    fields_out = Path(args.fields_out)
+    save_fields(fields, fields_out)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    print(f"wrote {fields_out}")
     return 0
 
 
@@ -413,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--train", default=str(ROOT / "rag" / "data" / "judge_train.jsonl"))
     p.add_argument("--eval-questions", default=str(ROOT / "eval" / "questions.jsonl"), help="its dev split is used")
     p.add_argument("--out", default=str(ROOT / "rag" / "data" / "judge.json"))
+    p.add_argument("--fields-train", default=str(ROOT / "rag" / "data" / "document_questions.jsonl"), help="questions about documents, labelled with the fact asked for")
+    p.add_argument("--fields-out", default=str(ROOT / "rag" / "data" / "fields.json"))
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_train_judge)
 

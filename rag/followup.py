@@ -27,17 +27,20 @@ from .corpus import Document
 from .index import PolicyIndex
 from .intent import detect_scope, document_names, place_spans
 from .parse import cn_number
-from .tokens import tokenize
+from .asks import small_talk
+from .tokens import tokenize, without_question_words
 
 How = Literal["none", "deixis", "switch", "carry"]
 
 _NUMBER = "0-9一二三四五六七八九十"
 # Demonstratives and pronouns that point at a cited clause, or at its document.
 _CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
-_DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:政策|文件|规定|意见|方案|通知|办法|条例|措施)|(?:这|该|此|那)[份部]|^(?:这|那)(?=是)|它们?|其")
+_DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:政策|文件|规定|意见|方案|通知|办法|条例|措施)|(?:这|该|此|那)[份部]|^(?:这|那)个?(?=是)|它们?|其")
+# The first or the last of what was cited (前者 / 后面那个 / 最后一条).
+_ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
-SWITCH_REST = 5  # characters: "那份怎么说", "的情况"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 CARRY_REST = 8  # characters: "具体怎么申请", "有没有时间要求"
 
 
@@ -75,6 +78,10 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     pointer = _CLAUSE_POINTER.search(question)
     scope = detect_scope(question, index.documents)
     named_docs = scope.named_docs
+    ordinal = _ORDINAL_POINTER.search(question)
+    if ordinal and not pointer and not named_docs and len(cited) > 1:  # 后面那个 of two clauses cited: the last
+        clause = index.clause(cited[-1] if ordinal.group("last") or ordinal.group("latter") else cited[0])
+        return Resolution(_replace(question, ordinal, _clause_name(clause, index)), "deixis")
     if pointer and not (pointer.group(1) and named_docs):  # 北京条例第二十二条 names a clause of a document
         if not cited:
             return Resolution(question, "deixis", understood=False)
@@ -96,12 +103,18 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         if not elsewhere:
             return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
     names = _names(question, index.documents)
-    rest = _rest(question, names)
     if topic is None:
-        return Resolution(question, "none", understood=bool(rest) or bool(names) or _has_topic(question, index))
-    if names and len(rest) <= SWITCH_REST:
+        return Resolution(question, "none", understood=bool(_rest(question, names)) or bool(names) or _has_topic(question, index))
+    if _names_new_thing(question, names, index) or small_talk(question) or not _HAN.search(question):
+        return Resolution(question, "none")  # 房贷, 高考: a topic the corpus never names; 谢谢; another language
+    own = _telling_words(question, names, index)
+    if names and not own:  # 浙江的呢 / 重庆的文件又是咋写的: the last question, asked of what is named
         return Resolution("".join(names) + _without_names(topic, index.documents), "switch")
-    if not names and len(rest) <= CARRY_REST and not _unknown_words(question, index):
+    short = len(_rest(without_question_words(question), names)) <= CARRY_REST
+    context = topic + "".join(index.clause(c).text for c in cited)
+    if not names and (short or all(word in context for word in own)):
+        # 具体怎么申请 / 有没有说要引进多少家: too short to be a question of its own; 原文是怎么写的？发我看看 /
+        # 里面提到了哪些基金: nothing of its own, or only what the last answer spoke of
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
 
@@ -151,23 +164,25 @@ def _without_names(question: str, documents: list[Document]) -> str:
     return question.replace("《》", "").lstrip("的在，, ")
 
 
-def _unknown_words(question: str, index: PolicyIndex) -> bool:
-    """A word of two or more characters the corpus never uses: a new topic (房贷, 高考), not a follow-up."""
-    for word in sorted(_FUNCTION_WORDS, key=len, reverse=True):  # 什么时候 is not 时候
-        question = question.replace(word, " ")
-    return any(len(t) >= 2 and index.bm25.document_share(t) == 0 and re.search(r"[\u4e00-\u9fff]{2}", t) for t in tokenize(question))
+def _question_words(question: str, names: list[str]) -> list[str]:
+    """The question's tokens, without its names and its question words (什么时候 is not 时候)."""
+    for name in sorted(names, key=len, reverse=True):
+        question = question.replace(name, " ")
+    return tokenize(without_question_words(question))
+
+
+def _names_new_thing(question: str, names: list[str], index: PolicyIndex) -> bool:
+    """A thing the corpus never names (房贷, 高考): a new topic, not a follow-up. 说法, 这块 and 看看
+    are no topic."""
+    return bool(index.new_things(_question_words(question, names)))
+
+
+def _telling_words(question: str, names: list[str], index: PolicyIndex) -> list[str]:
+    """The question's own topic: the words that tell clauses apart, other than how documents are
+    called (意见, 方案, 通知: the last word of the loaded documents' titles)."""
+    kinds = {tokenize(t)[-1] for d in index.documents for t in (d.meta.title, d.meta.short_title) if tokenize(t)}
+    return [t for t in _question_words(question, names) if len(t) >= 2 and index.bm25.telling(t) and t not in kinds]
 
 
 def _has_topic(question: str, index: PolicyIndex) -> bool:
     return len(_rest(question, _names(question, index.documents))) > 0
-
-
-# Words of the question frame that the corpus, being written prose, never uses (还有, 别的, 怎么办…):
-# built from the corpus's own stopword-free vocabulary would be circular, so they are the small
-# closed class of Chinese discourse particles and question words.
-_FUNCTION_WORDS = frozenset(
-    "还有 别的 其他 另外 具体 怎么 怎么样 怎样 如何 什么 什么时候 哪些 哪个 哪里 哪儿 为什么 多少 多久 几时 是否 "
-    "有没有 是不是 能不能 可不可以 要不要 现在 目前 那么 然后 一下 请问 "
-    # their colloquial forms (啥 = 什么, 咋 = 怎么)
-    "啥 啥时候 为啥 咋 咋样 咋办 多会儿".split()
-)

@@ -8,7 +8,9 @@ import logging
 import os
 import shutil
 import tempfile
+import re
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -18,6 +20,7 @@ import faiss
 import numpy as np
 
 from .bm25 import BM25
+from .tokens import names_a_thing
 from .corpus import Document, corpus_hashes, read_corpus, sha256_file
 from .embed import Embedder, model_fingerprint, resolve_model_path
 from .errors import CorpusError, IndexCorrupt, IndexMissing, IndexStale, PolicyQAError
@@ -26,6 +29,7 @@ from .records import Clause, DocumentMeta
 from .sentences import split_sentences
 from .tokens import STOPWORDS, tokenize
 
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
@@ -77,6 +81,13 @@ class PolicyIndex:
     def clause(self, clause_id: str) -> Clause | None:
         position = self.position.get(clause_id)
         return None if position is None else self.clauses[position]
+
+    def new_things(self, tokens: Iterable[str]) -> list[str]:
+        """The tokens that name a thing no clause uses (房贷, 消费券): a topic the corpus is not about."""
+        return [
+            t for t in tokens
+            if len(t) >= 2 and _HAN_WORD.fullmatch(t) and self.bm25.document_share(t) == 0 and names_a_thing(t)
+        ]  # fmt: skip
 
     def sentence_rows(self, clause_id: str) -> list[int]:
         """Rows of sentence_vectors for a clause's sentences, in text order."""

@@ -35,10 +35,12 @@ import numpy as np
 
 from .asks import named_documents, small_talk
 from .expand import synonyms
+from .fields import FieldModel, load_fields
 from .index import PolicyIndex
+from .metadata import about_metadata, metadata_fields
 from .records import Reason
 from .retrieve import Retrieval
-from .tokens import tokenize
+from .tokens import tokenize, without_question_words
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ class Judgement:
     kind_probability: float
     signals: dict[str, float]
     detail: tuple[str, ...] = ()  # what the reason is about: the reply asked for, places, document titles
+    fields: tuple[str, ...] = ()  # the document facts asked for (文号, date…): worded, or learned (rag/fields.py)
 
 
 def ruled(answerable: bool, reason: Reason, *detail: str) -> Judgement:
@@ -161,9 +164,10 @@ _REASON: dict[str, Reason] = {"case": "personal_case", "complaint": "personal_ca
 class Judge:
     """Weighs a retrieval against the trained models; one per index (it caches clause terms)."""
 
-    def __init__(self, index: PolicyIndex, model: JudgeModel | None = None):
+    def __init__(self, index: PolicyIndex, model: JudgeModel | None = None, fields: FieldModel | None = None):
         self.index = index
         self.model = model or load_model()
+        self.fields = fields or load_fields()
         self._clause_tokens: list[set[str]] = [set() for _ in index.clauses]
         for window in index.windows:
             self._clause_tokens[window.clause].update(window.tokens)
@@ -207,10 +211,28 @@ class Judge:
             "log_length": math.log1p(len(question)),
         }
 
+    def personal(self, question: str, vector: np.ndarray) -> bool:
+        """Is the question, in its own words, likeliest a personal case or a complaint?"""
+        return KINDS[int(np.argmax(self.model.kind_probabilities(vector, question)))] in ("case", "complaint")
+
     def judge(self, question: str, retrieval: Retrieval, learned: bool = True) -> Judgement:
         """Whether to answer, and why not. Decisions the wording or scope settle come first (small
         talk, another language, a place or document not held, a clause number that does not exist,
-        a place or document named alone); then the learned models weigh the clauses (`learned`)."""
+        a place or document named alone); then the learned models weigh the clauses (`learned`).
+        Also which document facts it asks for: by their usual words, else by the learned field model."""
+        judgement = self._decide(question, retrieval, learned)
+        judgement.fields = tuple(metadata_fields(question))
+        # Learned, only of a question that names a document (a follow-up's 这份 is replaced by its title)
+        # and no topic the corpus does not know: 消费券什么时候发 asks for no date of issue.
+        frame = tokenize(without_question_words(re.sub(r"《[^》]*》", "", question)))
+        unknown = [t for t in self.index.new_things(frame) if not about_metadata(t)]  # 征求意见稿 is asked about
+        names_document = bool(retrieval.scope.named_docs) or "《" in question
+        if not judgement.fields and learned and names_document and not unknown:
+            learned_field = self.fields.field(question, retrieval.vector)
+            judgement.fields = (learned_field,) if learned_field else ()
+        return judgement
+
+    def _decide(self, question: str, retrieval: Retrieval, learned: bool) -> Judgement:
         scope = retrieval.scope
         talk = small_talk(question)
         if talk:

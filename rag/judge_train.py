@@ -14,11 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .fields import FIELDS, FieldModel, char_grams, masked
 from .judge import KINDS, SIGNALS, Judge, JudgeModel, kind_features
 from .retrieve import Retriever
 
@@ -152,3 +155,45 @@ def _placeholder() -> JudgeModel:
         np.zeros((len(KINDS), dim)), np.zeros(len(KINDS)), np.zeros(len(SIGNALS)), 0.0,
         np.zeros(len(SIGNALS)), np.ones(len(SIGNALS)), 0.5, 1.0, {},
     )  # fmt: skip
+
+
+def train_fields(embedder, path: Path, seed: int = 0, content_false: float = 0.02, folds: int = 5) -> tuple[FieldModel, dict]:
+    """The document-fact model (rag/fields.py) from `rag/data/document_questions.jsonl`. Its threshold
+    is the lowest that, out of fold, takes at most `content_false` of the questions about content for
+    a question about a fact."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [row["q"] for row in rows]
+    y = np.array([FIELDS.index(row["field"]) for row in rows])
+    grams = [char_grams(masked(q)) for q in questions]
+    frequency = Counter(g for counts in grams for g in counts)
+    vocabulary = {g: i for i, g in enumerate(sorted(g for g, n in frequency.items() if n >= 2))}
+    idf = np.array([math.log((1 + len(rows)) / (1 + frequency[g])) + 1 for g in vocabulary])
+    vectors = embedder.encode_queries(questions)
+    empty = FieldModel(vocabulary, idf, np.zeros((len(FIELDS), 1)), np.zeros(len(FIELDS)), 1.0, {})
+    x = np.stack([empty.features(q, v) for q, v in zip(questions, vectors)])
+    lr = LogisticRegression(C=16.0, max_iter=5000, class_weight="balanced", random_state=seed)
+    oof = cross_val_predict(lr, x, y, cv=StratifiedKFold(folds, shuffle=True, random_state=seed), method="predict_proba")
+    lr.fit(x, y)
+    content = FIELDS.index("content")
+    best, confidence = oof.argmax(1), oof.max(1)
+    # A content question taken for a fact costs an answer; the bar keeps that within content_false.
+    misfires = np.sort(confidence[(y == content) & (best != content)])[::-1]
+    allowed = int(np.floor(content_false * int((y == content).sum())))
+    threshold = float(misfires[allowed]) + 1e-6 if len(misfires) > allowed else 0.0
+    proposed = (best != content) & (confidence >= threshold)
+    facts = y != content
+    report = {
+        "examples": len(rows),
+        "grams": len(vocabulary),
+        "out_of_fold_accuracy": round(float((best == y).mean()), 4),
+        "threshold": round(threshold, 4),
+        "out_of_fold_facts_found": round(float((proposed & facts & (best == y)).sum() / facts.sum()), 4),
+        "out_of_fold_content_taken_for_a_fact": round(float((proposed & ~facts).sum() / (~facts).sum()), 4),
+        "data_sha256": _sha256(path),
+        "seed": seed,
+    }
+    model = FieldModel(vocabulary, idf, lr.coef_.astype(float), lr.intercept_.astype(float), threshold, report)
+    return model, report

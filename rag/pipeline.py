@@ -10,7 +10,7 @@ from pathlib import Path
 from .answer import AnswerSettings, answer_question, unclear_followup
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument, UnknownRegion
-from .followup import Turn, resolve
+from .followup import Resolution, Turn, resolve
 from .generate import Generator, StreamEvent, pieces
 from .index import PolicyIndex, build_index, load_index
 from .judge import Judge, JudgeModel
@@ -89,6 +89,10 @@ class Pipeline:
         self.check_region(region)
         deadline = self.generator.deadline() if self.generator else 0.0
         resolution = resolve(question, history, self.index)
+        if resolution.how in ("carry", "switch") and self.answering.use_judge:
+            # 我在平台交的押金退不回来，我该怎么办: a personal case stays one, whatever was asked before it.
+            if self.judge.personal(question, self.embedder.encode_queries([question])[0]):
+                resolution = Resolution(question, "none")
         asked, understood = resolution.question, resolution.understood
         if self.generator and history:  # the model reads the conversation better than the rules
             rewritten = self.generator.rewrite(question, history, deadline)

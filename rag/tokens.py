@@ -80,3 +80,49 @@ def is_word(text: str) -> bool:
     tokenizer = _tokenizer(_options["user_dictionary"])
     tokenizer.check_initialized()
     return tokenizer.FREQ.get(text, 0) > 0
+
+
+# jieba's part-of-speech tags for nouns: common, proper, place, organisation, other proper, abbreviations,
+# verbal nouns (平台 n, 房贷 j, 服务 vn).
+_NOUN_TAGS = frozenset("n nr ns nt nz ng nrt nrfg j vn".split())
+
+
+def part_of_speech(word: str) -> str | None:
+    """jieba's general-dictionary tag of the word (n, v, r…), None when the dictionary lacks it."""
+    import jieba.posseg  # its tag table is read from jieba's dictionary on first import
+
+    return jieba.posseg.dt.word_tag_tab.get(word)
+
+
+def names_a_thing(word: str) -> bool:
+    """Is the word a noun in jieba's general dictionary, or a longer word it does not know? 房贷 and
+    医美贷 name a topic; 说法, 这块, 里面 and 看看 do not, nor do two characters that jieba's
+    statistical model joined (看下, 咋弄)."""
+    tag = part_of_speech(word)
+    return tag in _NOUN_TAGS or tag is None and len(word) >= 3
+
+
+def parts(word: str) -> list[str]:
+    """The dictionary words a word is made of (要建 → 要, 建), without jieba's guessing."""
+    return _tokenizer(_options["user_dictionary"]).lcut(word, HMM=False)
+
+
+# Words of the question frame that the corpus, being written prose, never uses (还有, 别的, 怎么办…):
+# built from the corpus's own stopword-free vocabulary would be circular, so they are the small
+# closed class of Chinese discourse particles and question words.
+QUESTION_WORDS = frozenset(
+    "还有 别的 其他 另外 具体 怎么 怎么样 怎样 如何 什么 什么时候 哪些 哪个 哪里 哪儿 为什么 多少 多久 几时 是否 "
+    "有没有 是不是 能不能 可不可以 要不要 现在 目前 那么 然后 一下 请问 哪年 哪天 几年 几月 几号 "
+    # their colloquial forms (啥 = 什么, 咋 = 怎么)
+    "啥 啥时候 为啥 咋 咋样 咋办 多会儿".split()
+)
+
+
+def without_question_words(text: str) -> str:
+    """The text with its question words blanked, the longest first (什么时候 is not 时候)."""
+    for word in _QUESTION_WORDS_LONGEST_FIRST:
+        text = text.replace(word, " ")
+    return text
+
+
+_QUESTION_WORDS_LONGEST_FIRST = sorted(QUESTION_WORDS, key=len, reverse=True)

@@ -28,6 +28,22 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
         ("天津这份文件什么时候印发的", "天津《天津新型消费实施方案》什么时候印发的", "deixis"),  # the same place: the cited one
         ("重庆平台经济联席会议的办公室设在哪个部门？", "重庆平台经济联席会议的办公室设在哪个部门？", "none"),
         ("房贷利率多少", "房贷利率多少", "none"),  # words the corpus never uses: a new topic
+        # A place with words that only frame a question (写, 这块, 说法) switches like 那浙江呢.
+        ("浙江的文件里又是咋写的", "浙江对跨境电商有哪些支持？", "switch"),
+        ("重庆这块有啥说法", "重庆对跨境电商有哪些支持？", "switch"),
+        # A place with a topic of its own, known to the corpus or not, is a new question.
+        ("那重庆对直播电商呢", "那重庆对直播电商呢", "none"),
+        ("那重庆的公积金呢", "那重庆的公积金呢", "none"),
+        # Short once its question words are out (说要引进家): the topic carries.
+        ("有没有说要引进多少家", "天津对跨境电商有哪些支持，有没有说要引进多少家", "carry"),
+        # Longer, with a topic of its own: a new question.
+        ("平台企业能申报高新技术企业吗", "平台企业能申报高新技术企业吗", "none"),
+        # The last (or first) of the clauses cited.
+        ("后面那个由哪些部门负责", "《天津生活性服务平台经济实施意见》二（一）由哪些部门负责", "deixis"),
+        ("前者是哪个文件的", "《天津新型消费实施方案》（三）是哪个文件的", "deixis"),
+        # Thanks and another language carry no topic.
+        ("谢谢", "谢谢", "none"),
+        ("what about Zhejiang?", "what about Zhejiang?", "none"),
     ],
 )
 def test_follow_up_classes(policy_index, question, expected, how):
