@@ -1,12 +1,13 @@
 """Follow-up evaluation: conversations of two or three turns (eval/followup.jsonl), each turn asked
 with the history a client would send (the user turns and the assistant's answers and citations).
 
-    policyqa eval --split followup-dev | followup-test | followup-fresh | followup-fresh2 [--show-misses]
+    policyqa eval --split followup-dev | followup-test | followup-fresh | followup-fresh2 | followup-fresh3 [--show-misses]
 
 followup-fresh is eval/followup_fresh.jsonl: 24 conversations a helper wrote later (issue #13's
 session), before any change to the follow-up rules and without seeing the system's answers.
 followup-fresh2 is eval/followup_fresh2.jsonl: 30 more, written the same way at the start of the
-session that changed the rules next (stop 19), without seeing the code or the other sets.
+session that changed the rules next (stop 19), without seeing the code or the other sets; fresh3
+likewise, and measured only once that session's changes were done.
 
 Per later turn: recall@5 of the retrieval for the resolved question (answerable turns), declined
 when it should (turns the documents do not answer), wrongly declined, and wrongly inherited (a new,
@@ -24,7 +25,7 @@ from rag.pipeline import Pipeline
 
 FOLLOWUPS = Path(__file__).resolve().parent / "followup.jsonl"
 # Held-out batches, each in a file of its own, by split name.
-BATCHES = {"fresh": FOLLOWUPS.with_name("followup_fresh.jsonl"), "fresh2": FOLLOWUPS.with_name("followup_fresh2.jsonl")}
+BATCHES = {name: FOLLOWUPS.with_name(f"followup_{name}.jsonl") for name in ("fresh", "fresh2", "fresh3")}
 
 
 def run(pipeline: Pipeline, split: str, path: Path | None = None) -> list[dict]:

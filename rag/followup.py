@@ -108,7 +108,7 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     if _names_new_thing(question, names, index) or small_talk(question) or not _HAN.search(question):
         return Resolution(question, "none")  # 房贷, 高考: a topic the corpus never names; 谢谢; another language
     own = _telling_words(question, names, index)
-    if names and not own:  # 浙江的呢 / 重庆的文件又是咋写的: the last question, asked of what is named
+    if names and not own and not scope.reference:  # 浙江的呢 / 重庆的文件又是咋写的: the last question, asked of what is named
         return Resolution("".join(names) + _without_names(topic, index.documents), "switch")
     short = len(_rest(without_question_words(question), names)) <= CARRY_REST
     context = topic + "".join(index.clause(c).text for c in cited)

@@ -37,10 +37,10 @@ from .asks import named_documents, small_talk
 from .expand import synonyms
 from .fields import FieldModel, load_fields
 from .index import PolicyIndex
-from .metadata import about_metadata, metadata_fields
+from .metadata import metadata_fields
 from .records import Reason
 from .retrieve import Retrieval
-from .tokens import tokenize, without_question_words
+from .tokens import tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -222,12 +222,10 @@ class Judge:
         Also which document facts it asks for: by their usual words, else by the learned field model."""
         judgement = self._decide(question, retrieval, learned)
         judgement.fields = tuple(metadata_fields(question))
-        # Learned, only of a question that names a document (a follow-up's 这份 is replaced by its title)
-        # and no topic the corpus does not know: 消费券什么时候发 asks for no date of issue.
-        frame = tokenize(without_question_words(re.sub(r"《[^》]*》", "", question)))
-        unknown = [t for t in self.index.new_things(frame) if not about_metadata(t)]  # 征求意见稿 is asked about
+        # Learned, only of a question that names a document (a follow-up's 这份 is replaced by its title):
+        # 天津的消费券一般什么时候发 asks for no date of issue.
         names_document = bool(retrieval.scope.named_docs) or "《" in question
-        if not judgement.fields and learned and names_document and not unknown:
+        if not judgement.fields and learned and names_document:
             learned_field = self.fields.field(question, retrieval.vector)
             judgement.fields = (learned_field,) if learned_field else ()
         return judgement
