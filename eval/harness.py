@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     from rag.pipeline import open_index
 
     parser = argparse.ArgumentParser(prog="policyqa eval", description=__doc__)
-    parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", *BATCHES, "followup-dev", "followup-test", "followup-fresh", "followup-fresh2", "followup-fresh3", "all"], default="test")
+    parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", *BATCHES, "followup-dev", "followup-test", "followup-fresh", "followup-fresh2", "followup-fresh3", "followup-dev2", "all"], default="test")
     parser.add_argument("--no-realq", action="store_true", help="skip the real questions of ../shared/realq")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument(

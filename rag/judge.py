@@ -211,9 +211,12 @@ class Judge:
             "log_length": math.log1p(len(question)),
         }
 
-    def personal(self, question: str, vector: np.ndarray) -> bool:
-        """Is the question, in its own words, likeliest a personal case or a complaint?"""
-        return KINDS[int(np.argmax(self.model.kind_probabilities(vector, question)))] in ("case", "complaint")
+    def personal(self, question: str, vector: np.ndarray, sure: bool = False) -> bool:
+        """Is the question, in its own words, likeliest a personal case or a complaint? With `sure`, only
+        at the bar the kind model was calibrated to (at most kind_false_decline of policy questions reach it)."""
+        kinds = dict(zip(KINDS, self.model.kind_probabilities(vector, question)))
+        personal = kinds["case"] + kinds["complaint"]
+        return personal >= self.model.kind_threshold if sure else max(kinds, key=kinds.get) in ("case", "complaint")
 
     def judge(self, question: str, retrieval: Retrieval, learned: bool = True) -> Judgement:
         """Whether to answer, and why not. Decisions the wording or scope settle come first (small

@@ -89,9 +89,12 @@ class Pipeline:
         self.check_region(region)
         deadline = self.generator.deadline() if self.generator else 0.0
         resolution = resolve(question, history, self.index)
-        if resolution.how in ("carry", "switch") and self.answering.use_judge:
-            # 我在平台交的押金退不回来，我该怎么办: a personal case stays one, whatever was asked before it.
-            if self.judge.personal(question, self.embedder.encode_queries([question])[0]):
+        if resolution.how != "none" and self.answering.use_judge:
+            # 我在平台交的押金退不回来，我该怎么办 / 能去告它嘛: a personal case stays one, whatever was asked
+            # before it, and its 它 is not the document. A pointer (这份, 这条) ties a question to the
+            # conversation, so only a sure case overrides it.
+            vector = self.embedder.encode_queries([question])[0]
+            if self.judge.personal(question, vector, sure=resolution.how == "deixis"):
                 resolution = Resolution(question, "none")
         asked, understood = resolution.question, resolution.understood
         if self.generator and history:  # the model reads the conversation better than the rules
