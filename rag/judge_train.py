@@ -157,10 +157,12 @@ def _placeholder() -> JudgeModel:
     )  # fmt: skip
 
 
-def train_fields(embedder, path: Path, seed: int = 0, content_false: float = 0.02, folds: int = 5) -> tuple[FieldModel, dict]:
+def train_fields(embedder, path: Path, seed: int = 0, content_false: float = 0.05, folds: int = 5) -> tuple[FieldModel, dict]:
     """The document-fact model (rag/fields.py) from `rag/data/document_questions.jsonl`. Its threshold
     is the lowest that, out of fold, takes at most `content_false` of the questions about content for
-    a question about a fact."""
+    a question about a fact. 5%, not less: the model is consulted only for a question that names a
+    document and has no word of its own that tells clauses apart, which turns most of those away
+    (at 2% it found 60% of the facts out of fold, at 5% 87%)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 

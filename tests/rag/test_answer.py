@@ -171,6 +171,7 @@ def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipe
     "question, figure",
     [
         ("天津地铁E站的站点覆盖率要达到多少？", "50%"),
+        ("天津的5G基站要建多少个？", "5万个"),  # 要建: its parts 要 and 建 are in 累计建成
         ("天津报关差错网上复核后，审核要多久？", "3个工作日"),
         # 生活性服务领域 names the document, not something the clause must repeat
         ("天津生活性服务领域要培育几个直播产业园区？", "5个以上"),

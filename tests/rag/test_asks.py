@@ -49,6 +49,7 @@ def test_small_talk():
         ("“首违不罚”是什么意思？", "definition"),
         ("网约车驾驶员证考试难不难？", "opinion"),
         ("到2025年天津要培育几家领军平台企业？", "quantity"),
+        ("这条是哪几个部门负责的", None),  # which departments, not how many
     ],
 )
 def test_missing_detail(question, kind):
@@ -60,3 +61,6 @@ def test_named_documents():
     assert named_documents("我想问个人信息保护法对APP有什么要求") == ["个人信息保护法"]
     assert named_documents("违反反垄断法会被罚多少钱") == ["反垄断法"]
     assert named_documents("依法依规办事的方法有哪些") == []
+    # A title names no question: the kind of document alone, after 啥 or 什么, is asked for.
+    assert named_documents("重庆对共享单车有啥管理办法") == []
+    assert named_documents("我们这里的物业管理条例怎么规定的") == ["物业管理条例"]

@@ -61,3 +61,23 @@ def test_chains_resolve_turn_by_turn_and_no_history_changes_nothing(policy_index
     third = resolve("它现在还有效吗？", conversation(FIRST, second), policy_index)
     assert third.question == "《浙江平台经济实施意见》现在还有效吗？"
     assert resolve("那浙江呢？", [], policy_index).question == "那浙江呢？"
+
+
+def test_a_personal_case_is_never_carried(pipeline):
+    """The kind model reads the user's own words: a story about their own deposit stays a case,
+    though it is short of a topic of its own and follows a policy question on deposits."""
+    first = "浙江对平台押金、保证金这些费用怎么监管？"
+    _, answer = pipeline.run(first)
+    history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+    _, followup = pipeline.run("那我交的押金一直退不回来，该咋办", history=history)
+    assert followup.resolved_question == "那我交的押金一直退不回来，该咋办"
+    assert not followup.answerable and not followup.citations
+
+
+def test_a_document_fact_asked_in_other_words_after_a_pointer(pipeline):
+    first = "重庆对完善社会信用体系提了哪些要求？"
+    _, answer = pipeline.run(first)
+    history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+    _, followup = pipeline.run("这个文件是哪年出的", history=history)
+    assert followup.resolved_question == "《重庆平台经济实施意见》是哪年出的"
+    assert followup.reason == "metadata" and "2020年" in followup.answer
