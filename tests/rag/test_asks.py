@@ -50,6 +50,7 @@ def test_small_talk():
         ("网约车驾驶员证考试难不难？", "opinion"),
         ("到2025年天津要培育几家领军平台企业？", "quantity"),
         ("这条是哪几个部门负责的", None),  # which departments, not how many
+        ("要培育的头部企业具体是哪几家", "person"),  # which firms: counted, never named
     ],
 )
 def test_missing_detail(question, kind):
