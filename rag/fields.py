@@ -13,16 +13,16 @@ document and has no words of its own that tell clauses apart (rag/answer.py).
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from .modelfile import read_model, write_model
 
 FIELDS = ("doc_number", "date", "issuer", "validity", "disclosure", "addressees", "status", "content")
 MODEL_FILE = "fields.json"
@@ -95,15 +95,10 @@ class FieldModel:
 
 
 def save_fields(model: FieldModel, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(model.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_model(model.to_dict(), path)
 
 
 @lru_cache(maxsize=4)
 def load_fields(path: str | None = None) -> FieldModel:
     """The trained field model; the packaged one unless a path is given."""
-    if path is None:
-        with resources.as_file(resources.files("rag") / "data" / MODEL_FILE) as packaged:
-            return FieldModel.from_dict(json.loads(packaged.read_text(encoding="utf-8")))
-    return FieldModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    return FieldModel.from_dict(read_model(MODEL_FILE, path))

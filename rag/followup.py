@@ -114,9 +114,21 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     context = topic + "".join(index.clause(c).text for c in cited)
     if not names and (short or all(word in context for word in own)):
         # 具体怎么申请 / 有没有说要引进多少家: too short to be a question of its own; 原文是怎么写的？发我看看 /
-        # 里面提到了哪些基金: nothing of its own, or only what the last answer spoke of
+        # 里面提到了哪些基金: nothing of its own, or only what the last answer spoke of. A longer one with
+        # words of its own (冷链物流这块呢 有啥安排) leads, and the last turn only scopes it (the document
+        # cited, or the places named): the last topic's words would outweigh its own.
+        if own and not short:
+            return Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
+
+
+def _scope_of(topic: str, cited: list[str], index: PolicyIndex) -> str:
+    """Where the last turn was: the one document its answer cited, else what its question named."""
+    documents = {index.clause(c).doc_id for c in cited}
+    if len(documents) == 1:
+        return f"《{index.meta(documents.pop()).short_title}》"
+    return "".join(_names(topic, index.documents))
 
 
 def _only_document(topic: str | None, index: PolicyIndex) -> str | None:

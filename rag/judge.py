@@ -21,13 +21,11 @@ here: what the corpus holds comes from the index.
 """
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -38,6 +36,7 @@ from .expand import synonyms
 from .fields import FieldModel, load_fields
 from .index import PolicyIndex
 from .metadata import metadata_fields
+from .modelfile import read_model, write_model
 from .records import Reason
 from .retrieve import Retrieval
 from .tokens import tokenize
@@ -124,18 +123,13 @@ class JudgeModel:
 
 
 def save_model(model: JudgeModel, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_model(model.to_dict(), path, indent=1)
 
 
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> JudgeModel:
     """The trained judge; the packaged one unless a path is given."""
-    if path is None:
-        with resources.as_file(resources.files("rag") / "data" / MODEL_FILE) as packaged:
-            return JudgeModel.from_dict(json.loads(packaged.read_text(encoding="utf-8")))
-    return JudgeModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    return JudgeModel.from_dict(read_model(MODEL_FILE, path))
 
 
 _LATIN = re.compile(r"[A-Za-z]")
