@@ -10,7 +10,7 @@ from pathlib import Path
 from .answer import AnswerSettings, answer_question, unclear_followup
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument, UnknownRegion
-from .followup import Resolution, Turn, resolve
+from .followup import Turn, resolve
 from .generate import Generator, StreamEvent, pieces
 from .index import PolicyIndex, build_index, load_index
 from .judge import Judge, JudgeModel
@@ -89,13 +89,6 @@ class Pipeline:
         self.check_region(region)
         deadline = self.generator.deadline() if self.generator else 0.0
         resolution = resolve(question, history, self.index)
-        if resolution.how != "none" and self.answering.use_judge:
-            # 我在平台交的押金退不回来，我该怎么办 / 能去告它嘛: a personal case stays one, whatever was asked
-            # before it, and its 它 is not the document. A pointer (这份, 这条) ties a question to the
-            # conversation, so only a sure case overrides it.
-            vector = self.embedder.encode_queries([question])[0]
-            if self.judge.personal(question, vector, sure=resolution.how == "deixis"):
-                resolution = Resolution(question, "none")
         asked, understood = resolution.question, resolution.understood
         if self.generator and history:  # the model reads the conversation better than the rules
             rewritten = self.generator.rewrite(question, history, deadline)
@@ -104,11 +97,25 @@ class Pipeline:
         retrieval = self.retriever.retrieve(asked, k=top_k, region=region, doc_id=doc_id)
         if not understood:
             return _Step(asked, retrieval, unclear_followup(question, self.index), today, deadline, False)
-        judgement = self.judge.judge(asked, retrieval, learned=self.answering.use_judge)
-        answer = answer_question(asked, retrieval, judgement, self.index, today, self.answering)
+        answer = self._compose(asked, retrieval, today)
+        if answer.citations and asked != question and self.answering.use_judge:
+            # 我在平台交的押金退不回来，我该怎么办 / 能去告它嘛: a personal case stays one, whatever was asked
+            # before it, and its 它 is not the document. A pointer (这份, 这条) ties a question to the
+            # conversation, so only a sure case overrides it. Checked only when the resolved question
+            # would cite clauses: it costs one more embedding.
+            vector = self.embedder.encode_queries([question])[0]
+            if self.judge.personal(question, vector, sure=resolution.how == "deixis"):
+                asked = question
+                retrieval = self.retriever.retrieve(asked, k=top_k, region=region, doc_id=doc_id)
+                answer = self._compose(asked, retrieval, today)
         answer.question, answer.resolved_question = question, asked
         generate = bool(self.generator and understood and self.generator.eligible(answer, retrieval))
         return _Step(asked, retrieval, answer, today, deadline, generate)
+
+    def _compose(self, question: str, retrieval: Retrieval, today: date) -> Answer:
+        """Judge the retrieval, then compose the extractive answer."""
+        judgement = self.judge.judge(question, retrieval, learned=self.answering.use_judge)
+        return answer_question(question, retrieval, judgement, self.index, today, self.answering)
 
     def check_document(self, doc_id: str | None) -> None:
         if doc_id is not None and self.index.document(doc_id) is None:

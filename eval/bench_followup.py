@@ -1,0 +1,60 @@
+"""Latency of a turn with history against the same question without, in one process, interleaved
+(the machine is noisy): `python -m eval.bench_followup [--rounds N]`.
+
+Every later turn of the follow-up sets (eval/followup*.jsonl) is asked twice per round: alone, and
+with the history a client sends (its earlier turns and the answers they got)."""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from rag.followup import Turn
+from rag.pipeline import Pipeline, open_index
+from rag.settings import Settings
+
+EVAL_DIR = Path(__file__).resolve().parent
+ROOT = EVAL_DIR.parent
+
+
+def conversations() -> list[list[str]]:
+    found = []
+    for path in sorted(EVAL_DIR.glob("followup*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                found.append([turn["q"] for turn in json.loads(line)["turns"]])
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    embedder = Settings().embedder(None)
+    pipeline = Pipeline(open_index(ROOT / "corpus", ROOT / "index", embedder), embedder)
+    cases = []  # (question, history)
+    for turns in conversations():
+        history: list[Turn] = []
+        for n, question in enumerate(turns):
+            if n:
+                cases.append((question, list(history)))
+            _, answer = pipeline.run(question, history=history)
+            history += [Turn("user", question), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+    alone, with_history = [], []
+    for _ in range(args.rounds):
+        for question, history in cases:
+            for bucket, given in ((alone, None), (with_history, history)):
+                started = time.perf_counter()
+                pipeline.run(question, history=given)
+                bucket.append((time.perf_counter() - started) * 1000)
+    for name, values in (("without history", alone), ("with history", with_history)):
+        q = statistics.quantiles(values, n=20)
+        print(f"{name:16} n={len(values)}  p50 {statistics.median(values):6.1f} ms  p95 {q[18]:6.1f} ms")
+    print(f"ratio of medians: {statistics.median(with_history) / statistics.median(alone):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
