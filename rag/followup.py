@@ -7,11 +7,17 @@ model. The classes are those of Chinese ellipsis, not words of particular questi
   该条, 上面第2条, 第一条 when no document is named) or its document (这个政策, 这份文件, 它). The
   pointer is replaced by the clause's or document's name: "这条由哪些部门负责？" →
   "《天津新型消费实施方案》（三）由哪些部门负责？".
-- **switch**: a place or document named with (almost) nothing else (那浙江呢？ 生产性服务那份呢？):
-  the last question is asked again of it.
-- **carry**: a short question that names nothing (还有别的支持吗？ 具体怎么申请？): it continues the
-  last question's topic.
+- **switch**: a place or document named with no topic of its own (那浙江呢？ 生产性服务那份呢？
+  重庆的文件又是咋写的): the last question is asked again of it.
+- **carry**: a question that names nothing and has no topic of its own, or is short once its
+  question words are out (还有别的支持吗？ 具体怎么申请？ 有没有说要引进多少家): it continues the last
+  question's topic; a longer one whose own words the last answer used is scoped to that answer's
+  document (冷链物流这块呢 有啥安排).
 - anything else is **self-contained** and inherits nothing: neither the topic nor the region.
+
+"A topic of its own" is read from the corpus, not listed: a word that tells clauses apart (the
+corpus uses it, but not nearly everywhere), or a noun the corpus never uses (房贷, 公积金). The pipeline
+keeps a personal case as asked (rag/pipeline.py).
 
 A follow-up that points back when there is nothing to point at is `understood=False`: the answer
 says so and asks for the topic instead of answering something else. The server stays stateless:
