@@ -76,7 +76,7 @@ def named_documents(question: str) -> list[str]:
             titles.append(match.group(1))
             continue
         words = word_sequence(match.group(2))
-        # A title names no question: 重庆对共享单车有啥管理办法 asks for one, it names none.
+        # A title names no question: 广州对共享单车有啥管理办法 asks for one, it names none.
         asking = [i for i, w in enumerate(words) if part_of_speech(w) == "r"]
         if asking:
             words = words[asking[-1] + 1 :]

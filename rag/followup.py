@@ -8,7 +8,7 @@ model. The classes are those of Chinese ellipsis, not words of particular questi
   pointer is replaced by the clause's or document's name: "这条由哪些部门负责？" →
   "《天津新型消费实施方案》（三）由哪些部门负责？".
 - **switch**: a place or document named with no topic of its own (那浙江呢？ 生产性服务那份呢？
-  重庆的文件又是咋写的): the last question is asked again of it.
+  广州的文件又是咋写的): the last question is asked again of it.
 - **carry**: a question that names nothing and has no topic of its own, or is short once its
   question words are out (还有别的支持吗？ 具体怎么申请？ 有没有说要引进多少家): it continues the last
   question's topic; a longer one whose own words the last answer used is scoped to that answer's
@@ -114,7 +114,7 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     if _names_new_thing(question, names, index) or small_talk(question) or not _HAN.search(question):
         return Resolution(question, "none")  # 房贷, 高考: a topic the corpus never names; 谢谢; another language
     own = _telling_words(question, names, index)
-    if names and not own and not scope.reference:  # 浙江的呢 / 重庆的文件又是咋写的: the last question, asked of what is named
+    if names and not own and not scope.reference:  # 广州的呢 / 广州的文件又是咋写的: the last question, asked of what is named
         return Resolution("".join(names) + _without_names(topic, index.documents), "switch")
     short = len(_rest(without_question_words(question), names)) <= CARRY_REST
     context = topic + "".join(index.clause(c).text for c in cited)

@@ -220,7 +220,7 @@ class Judge:
         judgement = self._decide(question, retrieval, learned)
         judgement.fields = tuple(metadata_fields(question))
         # Learned, only of a question that names a document (a follow-up's 这份 is replaced by its title):
-        # 天津的消费券一般什么时候发 asks for no date of issue.
+        # 广州的消费券一般什么时候发 asks for no date of issue.
         names_document = bool(retrieval.scope.named_docs) or "《" in question
         if not judgement.fields and learned and names_document:
             learned_field = self.fields.field(question, retrieval.vector)
