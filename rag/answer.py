@@ -22,9 +22,9 @@ from .asks import (
     asked_action,
     missing_detail,
 )
-from .judge import Judgement, ruled
 from .bm25 import TELLING_SHARE
 from .expand import synonyms
+from .judge import Judgement, ruled
 from .index import PolicyIndex
 from .intent import NATIONAL, Scope, place_spans
 from .metadata import about_metadata, cn_date, metadata_answer, overview
@@ -344,9 +344,14 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     ]
     haystack = (clause.text + " ".join(clause.path) + meta.title).lower()  # tokens are lower-cased
     # A compound the clause does not use counts when its parts are there: 要建 in 累计建成.
-    found = lambda t: t in haystack or len(parts(t)) > 1 and all(p in haystack or p in _GENERIC for p in parts(t))  # noqa: E731
-    missing = sum(not found(t) for t in terms)
+    missing = sum(not (t in haystack or _parts_in(t, haystack)) for t in terms)
     return missing == 0 or (missing == 1 and len(terms) >= 4)  # a long phrase may word one term otherwise (网上/网络)
+
+
+def _parts_in(term: str, haystack: str) -> bool:
+    """Are the dictionary parts of a compound (要, 建 of 要建) in the haystack, or generic?"""
+    pieces = parts(term)
+    return len(pieces) > 1 and all(p in haystack or p in _GENERIC for p in pieces)
 
 
 def _procedure_given(question: str, clause: Clause, quote: str, action: str | None) -> bool:

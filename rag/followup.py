@@ -7,7 +7,7 @@ model. The classes are those of Chinese ellipsis, not words of particular questi
   该条, 上面第2条, 第一条 when no document is named) or its document (这个政策, 这份文件, 它). The
   pointer is replaced by the clause's or document's name: "这条由哪些部门负责？" →
   "《天津新型消费实施方案》（三）由哪些部门负责？".
-- **switch**: a place or document named with no topic of its own (那浙江呢？ 生产性服务那份呢？
+- **switch**: a place or document named with no topic of its own (那广州呢？ 生产性服务那份呢？
   广州的文件又是咋写的): the last question is asked again of it.
 - **carry**: a question that names nothing and has no topic of its own, or is short once its
   question words are out (还有别的支持吗？ 具体怎么申请？ 有没有说要引进多少家): it continues the last
@@ -29,11 +29,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .asks import small_talk
 from .corpus import Document
 from .index import PolicyIndex
 from .intent import detect_scope, document_names, place_spans
 from .parse import cn_number
-from .asks import small_talk
 from .tokens import tokenize, without_question_words
 
 How = Literal["none", "deixis", "switch", "carry"]

@@ -6,9 +6,9 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -20,14 +20,13 @@ import faiss
 import numpy as np
 
 from .bm25 import BM25
-from .tokens import names_a_thing
 from .corpus import Document, corpus_hashes, read_corpus, sha256_file
 from .embed import Embedder, model_fingerprint, resolve_model_path
 from .errors import CorpusError, IndexCorrupt, IndexMissing, IndexStale, PolicyQAError
 from .parse import PARSER_VERSION
 from .records import Clause, DocumentMeta
 from .sentences import split_sentences
-from .tokens import STOPWORDS, tokenize
+from .tokens import STOPWORDS, names_a_thing, tokenize
 
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 logger = logging.getLogger(__name__)
