@@ -62,6 +62,9 @@ class Resolution:
     question: str  # the self-contained question to answer
     how: How
     understood: bool = True  # False: it points back, but at nothing
+    # A switch asks the last question of another place: only a clause on what the last answer was
+    # about (the last question's words that every clause it cited uses) answers it there.
+    about: tuple[str, ...] = ()
 
 
 def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Resolution:
@@ -115,7 +118,10 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         return Resolution(question, "none")  # 房贷, 高考: a topic the corpus never names; 谢谢; another language
     own = _telling_words(question, names, index)
     if names and not own and not scope.reference:  # 广州的呢 / 广州的文件又是咋写的: the last question, asked of what is named
-        return Resolution("".join(names) + _without_names(topic, index.documents), "switch")
+        texts = [index.clause(c).text for c in cited]
+        words = _telling_words(topic, _names(topic, index.documents), index)
+        about = tuple(w for w in words if texts and all(w in text for text in texts))
+        return Resolution("".join(names) + _without_names(topic, index.documents), "switch", about=about)
     short = len(_rest(without_question_words(question), names)) <= CARRY_REST
     context = topic + "".join(index.clause(c).text for c in cited)
     if not names and (short or all(word in context for word in own)):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -95,6 +95,9 @@ class Pipeline:
             if rewritten:
                 asked, understood = rewritten, True
         retrieval = self.retriever.retrieve(asked, k=top_k, region=region, doc_id=doc_id)
+        if resolution.about and asked == resolution.question:  # 天津…直播 then 那重庆呢: a clause on 直播, or none
+            kept = [h for h in retrieval.hits if any(w in h.clause.text for w in resolution.about)]
+            retrieval = replace(retrieval, hits=kept)
         if not understood:
             return _Step(asked, retrieval, unclear_followup(question, self.index), today, deadline, False)
         answer = self._compose(asked, retrieval, today)

@@ -81,3 +81,18 @@ def test_a_document_fact_asked_in_other_words_after_a_pointer(pipeline):
     _, followup = pipeline.run("这个文件是哪年出的", history=history)
     assert followup.resolved_question == "《重庆平台经济实施意见》是哪年出的"
     assert followup.reason == "metadata" and "2020年" in followup.answer
+
+
+def test_a_switch_is_answered_only_by_a_clause_on_the_same_thing(pipeline):
+    """The issue's example: 重庆's text never mentions 直播, so 那重庆呢 after a question on 直播电商 is
+    declined without citations, while 那浙江呢 after 跨境电商 is answered from its 跨境电子商务 clause."""
+    def second(first, followup):
+        _, answer = pipeline.run(first)
+        history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+        return pipeline.run(followup, history=history)[1]
+
+    declined = second("天津对直播电商有什么支持措施？", "那重庆呢？")
+    assert declined.resolved_question == "重庆对直播电商有什么支持措施？"
+    assert not declined.answerable and not declined.citations
+    answered = second("天津对跨境电商有哪些支持？", "那浙江呢？")
+    assert answered.answerable and answered.citations[0].clause.id == "zhejiang-platform-economy#二.二.15"
