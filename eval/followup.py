@@ -1,7 +1,7 @@
 """Follow-up evaluation: conversations of two or three turns (eval/followup.jsonl), each turn asked
 with the history a client would send (the user turns and the assistant's answers and citations).
 
-    policyqa eval --split followup-dev | followup-test | followup-fresh | followup-fresh2 | followup-fresh3 | followup-dev2 [--show-misses]
+    policyqa eval --split followup-dev | followup-test | followup-fresh | followup-fresh2 | followup-fresh3 | followup-fresh4 | followup-dev2 [--show-misses]
 
 followup-fresh is eval/followup_fresh.jsonl: 24 conversations a helper wrote later (issue #13's
 session), before any change to the follow-up rules and without seeing the system's answers.
@@ -9,7 +9,8 @@ followup-fresh2 is eval/followup_fresh2.jsonl: 30 more, written the same way at 
 session that changed the rules next (stop 19), without seeing the code or the other sets; fresh3
 likewise, and measured only once that session's changes were done. followup-dev2
 (eval/followup_dev2.jsonl, 40 conversations, most follow-ups to be declined) was written in that
-session too, for tuning, like dev.
+session too, for tuning, like dev. followup-fresh4 (30) was written the same way at the start of
+stop 20, before any change.
 
 Per later turn: recall@5 of the retrieval for the resolved question (answerable turns), declined
 when it should (turns the documents do not answer), wrongly declined, and wrongly inherited (a new,
@@ -27,7 +28,7 @@ from rag.pipeline import Pipeline
 
 FOLLOWUPS = Path(__file__).resolve().parent / "followup.jsonl"
 # Held-out batches, each in a file of its own, by split name.
-BATCHES = {name: FOLLOWUPS.with_name(f"followup_{name}.jsonl") for name in ("fresh", "fresh2", "fresh3", "dev2")}
+BATCHES = {name: FOLLOWUPS.with_name(f"followup_{name}.jsonl") for name in ("fresh", "fresh2", "fresh3", "fresh4", "dev2")}
 
 
 def run(pipeline: Pipeline, split: str, path: Path | None = None) -> list[dict]:

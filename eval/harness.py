@@ -30,11 +30,15 @@ from rag.records import Answer
 from rag.retrieve import RetrievalSettings, Retriever
 from rag.tokens import plain_jieba, tokenize
 
+from .followup import BATCHES as FOLLOWUP_BATCHES
+
 EVAL_DIR = Path(__file__).resolve().parent
 ROOT = EVAL_DIR.parent
 QUESTIONS = EVAL_DIR / "questions.jsonl"
 # Held-out batches kept in their own files, so adding one leaves the judge's training data (and its hash) alone.
 BATCHES = {"fresh2": EVAL_DIR / "fresh2.jsonl"}
+# Follow-up batches held in files of their own (eval/followup.py).
+FOLLOWUP_SPLITS = [f"followup-{name}" for name in FOLLOWUP_BATCHES]
 # Real people's questions, labelled against the corpus; read in place (research-only sources, not copied).
 REALQ = Path(os.environ.get("POLICYQA_REALQ", ROOT.parent / "shared" / "realq" / "questions.jsonl"))
 README = EVAL_DIR / "README.md"
@@ -493,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     from rag.pipeline import open_index
 
     parser = argparse.ArgumentParser(prog="policyqa eval", description=__doc__)
-    parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", *BATCHES, "followup-dev", "followup-test", "followup-fresh", "followup-fresh2", "followup-fresh3", "followup-dev2", "all"], default="test")
+    parser.add_argument("--split", choices=["dev", "test", "fresh", "dev2", *BATCHES, "followup-dev", "followup-test", *FOLLOWUP_SPLITS, "all"], default="test")
     parser.add_argument("--no-realq", action="store_true", help="skip the real questions of ../shared/realq")
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument(
