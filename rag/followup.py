@@ -46,6 +46,8 @@ _DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
+# Where a name ends a phrase of place: 方案里, 文件中, 意见上.
+_POSTPOSITION = re.compile(r"[里中内上]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 CARRY_REST = 8  # characters: "具体怎么申请", "有没有时间要求"
 
@@ -102,16 +104,17 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
             return Resolution(_replace(question, pointer, f"《{meta.short_title}》{pointer.group(0)}"), "deixis")
         clause = index.clause(cited[n - 1])
         return Resolution(_replace(question, pointer, _clause_name(clause, index)), "deixis")
-    pointer = _DOCUMENT_POINTER.search(question)
+    names = _names(question, index.documents)
+    pointer = _document_pointer(question, names)
     if pointer and not named_docs:
         doc_id = index.clause(cited[0]).doc_id if cited else _only_document(topic, index)
-        if doc_id is None:
+        placed = bool(scope.foreign) or bool(scope.regions)
+        if doc_id is None and not placed:
             return Resolution(question, "deixis", understood=False)
-        # "<another place>那份咋写的": a pointer at that place's document, so a switch (below), not the cited one.
-        elsewhere = bool(scope.foreign) or bool(scope.regions) and index.meta(doc_id).region not in scope.regions
-        if not elsewhere:
+        # "<another place>那份咋写的": a pointer at that place's document, so a switch (below), not the
+        # cited one; with nothing cited, "浙江那份对…" names its document itself.
+        if doc_id is not None and not (scope.foreign or placed and index.meta(doc_id).region not in scope.regions):
             return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
-    names = _names(question, index.documents)
     if topic is None:
         return Resolution(question, "none", understood=bool(_rest(question, names)) or bool(names) or _has_topic(question, index))
     if _names_new_thing(question, names, index) or small_talk(question) or not _HAN.search(question):
@@ -153,8 +156,20 @@ def _only_document(topic: str | None, index: PolicyIndex) -> str | None:
     return next(iter(candidates)) if len(candidates) == 1 else None
 
 
-def _replace(question: str, match: re.Match[str], name: str) -> str:
-    return question[: match.start()] + name + question[match.end():]
+def _replace(question: str, match: re.Match[str] | tuple[int, int], name: str) -> str:
+    start, end = match if isinstance(match, tuple) else match.span()
+    return question[:start] + name + question[end:]
+
+
+def _document_pointer(question: str, names: list[str]) -> tuple[int, int] | None:
+    """Where the question points at a document: 这份文件, 它, or 这个是… at its start, also after a
+    place named first (浙江这个是哪天出的, which then stands for the whole 浙江这个)."""
+    if match := _DOCUMENT_POINTER.search(question):
+        return match.span()
+    lead = next((name for name in names if question.startswith(name)), "")
+    if lead and (match := _DOCUMENT_POINTER.match(question[len(lead):])):
+        return 0, len(lead) + match.end()
+    return None
 
 
 def _clause_name(clause, index: PolicyIndex) -> str:
@@ -165,13 +180,17 @@ def _clause_name(clause, index: PolicyIndex) -> str:
 
 def _names(question: str, documents: list[Document]) -> list[str]:
     """Places and document names in the question, in order."""
+    return [question[s:e] for s, e in _name_spans(question, documents)]
+
+
+def _name_spans(question: str, documents: list[Document]) -> list[tuple[int, int]]:
     spans = place_spans(question)
     for document in documents:
         for alias in sorted(set(document_names(document)), key=len, reverse=True):
             at = question.find(alias) if alias else -1
             if at >= 0 and not any(s <= at < e for s, e in spans):
                 spans.append((at, at + len(alias)))
-    return [question[s:e] for s, e in sorted(spans)]
+    return sorted(spans)
 
 
 def _rest(question: str, names: list[str]) -> str:
@@ -182,9 +201,17 @@ def _rest(question: str, names: list[str]) -> str:
 
 
 def _without_names(question: str, documents: list[Document]) -> str:
-    """The question with its places and document names removed ("天津对跨境电商…" → "对跨境电商…")."""
-    for name in sorted(_names(question, documents), key=len, reverse=True):
-        question = question.replace(name, "")
+    """The question with the places and documents it names removed ("天津对跨境电商…" → "对跨境电商…").
+    Names a character apart are one mention, with its postposition: 天津新消费方案里 goes whole."""
+    spans: list[list[int]] = []
+    for start, end in _name_spans(question, documents):
+        if spans and start - spans[-1][1] <= 1:
+            spans[-1][1] = max(end, spans[-1][1])
+        else:
+            spans.append([start, end])
+    for start, end in reversed(spans):
+        end += bool(_POSTPOSITION.match(question, end))
+        question = question[:start] + question[end:]
     return question.replace("《》", "").lstrip("的在，, ")
 
 

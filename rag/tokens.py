@@ -112,8 +112,8 @@ def parts(word: str) -> list[str]:
 QUESTION_WORDS = frozenset(
     "还有 别的 其他 另外 具体 怎么 怎么样 怎样 如何 什么 什么时候 哪些 哪个 哪里 哪儿 为什么 多少 多久 几时 是否 "
     "有没有 是不是 能不能 可不可以 要不要 现在 目前 那么 然后 一下 请问 哪年 哪天 几年 几月 几号 "
-    # their colloquial forms (啥 = 什么, 咋 = 怎么)
-    "啥 啥时候 为啥 咋 咋样 咋办 多会儿".split()
+    # their colloquial and dialect forms (啥 = 什么, 咋 = 怎么, 有木有 = 有没有)
+    "啥 啥时候 为啥 咋 咋样 咋办 多会儿 啥子 咋个 有木有 木有 有冇".split()
 )
 
 

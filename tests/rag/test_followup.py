@@ -24,8 +24,10 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
         ("这项政策现在还有效吗？", "《天津新型消费实施方案》现在还有效吗？", "deixis"),
         ("具体怎么申请？", "天津对跨境电商有哪些支持，具体怎么申请？", "carry"),
         ("咋申请", "天津对跨境电商有哪些支持，咋申请", "carry"),  # colloquial question words are not a topic
+        ("有木有具体指标", "天津对跨境电商有哪些支持，有木有具体指标", "carry"),  # nor a dialect 有没有
         ("重庆那份咋说的", "重庆对跨境电商有哪些支持？", "switch"),  # 那份 with another place: that place's document
         ("天津这份文件什么时候印发的", "天津《天津新型消费实施方案》什么时候印发的", "deixis"),  # the same place: the cited one
+        ("天津这个是哪年发的", "《天津新型消费实施方案》是哪年发的", "deixis"),  # 这个是… after the place
         ("重庆平台经济联席会议的办公室设在哪个部门？", "重庆平台经济联席会议的办公室设在哪个部门？", "none"),
         ("房贷利率多少", "房贷利率多少", "none"),  # words the corpus never uses: a new topic
         # A place with words that only frame a question (写, 这块, 说法) switches like 那浙江呢.
@@ -49,6 +51,18 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
 def test_follow_up_classes(policy_index, question, expected, how):
     resolution = resolve(question, conversation(FIRST), policy_index)
     assert (resolution.question, resolution.how, resolution.understood) == (expected, how, True)
+
+
+def test_a_pointer_after_a_place_names_its_document_itself(policy_index):
+    """浙江那份对… opening a conversation is that place's document, not a pointer at nothing, so the
+    switch after it has a topic to carry."""
+    history = conversation(("浙江那份对灵活就业人员的社保是怎么说的", ["zhejiang-platform-economy#二.一.4"]))
+    assert resolve("重庆那边有没有类似的说法", history, policy_index).question == "重庆那份对灵活就业人员的社保是怎么说的"
+
+
+def test_a_switch_drops_the_whole_mention_of_the_last_document(policy_index):
+    history = conversation(("天津新消费方案里互联网医院是怎么讲的", ["tianjin-new-consumption#一.一"]))
+    assert resolve("浙江那份呢", history, policy_index).question == "浙江互联网医院是怎么讲的"
 
 
 def test_pointer_at_nothing_is_not_understood(policy_index):
