@@ -14,7 +14,8 @@ stop 20, before any change.
 
 Per later turn: recall@5 of the retrieval for the resolved question (answerable turns), declined
 when it should (turns the documents do not answer), wrongly declined, and wrongly inherited (a new,
-self-contained question that was rewritten, so it took the earlier topic or region)."""
+self-contained question rewritten otherwise than it is with no history, so it took the earlier
+topic or region)."""
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from rag.followup import Turn
+from rag.followup import Turn, resolve
 from rag.pipeline import Pipeline
 
 FOLLOWUPS = Path(__file__).resolve().parent / "followup.jsonl"
@@ -50,6 +51,9 @@ def run(pipeline: Pipeline, split: str, path: Path | None = None) -> list[dict]:
             rows.append({
                 "id": conversation["id"], "kind": conversation["kind"], "turn": n + 1, "question": turn["q"],
                 "resolved": answer.resolved_question or turn["q"], "expected": turn["resolved"],
+                # what the question means with no conversation (a document named by its title): inherited
+                # is a difference from this, not from the words typed
+                "alone": resolve(turn["q"], None, pipeline.index).question,
                 "answerable": turn["answerable"], "answered": answer.answerable, "reason": answer.reason,
                 "hit": bool(gold & set(top)) if gold else None, "ms": seconds * 1000, "history": len(history),
             })  # fmt: skip
@@ -76,7 +80,7 @@ def render(rows: list[dict], split: str) -> str:
             f"| {kind} | {len(group)} | {_pct(sum(bool(r['hit']) for r in answerable), len(answerable))} "
             f"| {_pct(sum(not r['answered'] for r in unanswerable), len(unanswerable))} "
             f"| {_pct(sum(not r['answered'] for r in answerable), len(answerable))} "
-            f"| {_pct(sum(r['resolved'] != r['question'] for r in new), len(new))} |"
+            f"| {_pct(sum(r['resolved'] != r['alone'] for r in new), len(new))} |"
         )
     first = [r["ms"] for r in rows if r["history"] == 0]
     follow = [r["ms"] for r in rows if r["history"] > 0]
@@ -93,7 +97,7 @@ def misses(rows: list[dict]) -> list[str]:
         wrong = [] if r["answered"] == r["answerable"] else ["answered" if r["answered"] else "declined"]
         if r["answerable"] and r["hit"] is False:
             wrong.append("gold not in top 5")
-        if r["kind"] == "new_topic" and r["resolved"] != r["question"]:
+        if r["kind"] == "new_topic" and r["resolved"] != r["alone"]:
             wrong.append("inherited")
         if wrong:
             out.append(f"{r['id']} turn {r['turn']} [{r['kind']}] {', '.join(wrong)}: {r['question']} → {r['resolved']} (expected {r['expected']})")

@@ -25,12 +25,14 @@ the client sends the history, each turn is resolved again from it.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from .asks import small_talk
 from .corpus import Document
+from .expand import synonyms
 from .index import PolicyIndex
 from .intent import detect_scope, document_names, place_spans
 from .parse import cn_number
@@ -46,6 +48,8 @@ _DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
+# A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).
+_NAMED_POINTER = re.compile(r"的?(?:这|那|该)(?:[个份部项](?:政策|文件|意见|方案|通知|办法|条例)?|(?:政策|文件|意见|方案|通知|办法|条例))")
 # Where a name ends a phrase of place: 方案里, 文件中, 意见上.
 _POSTPOSITION = re.compile(r"[里中内上]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -81,11 +85,12 @@ def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Re
         topic = earlier.question if earlier.understood and _has_topic(earlier.question, index) else topic
         cited = []
     if not history:
-        return Resolution(question, "none")
+        return Resolution(_titled(question, index), "none")
     return _resolve_one(question, topic, cited, index)
 
 
 def _resolve_one(question: str, topic: str | None, cited: list[str], index: PolicyIndex) -> Resolution:
+    question = _titled(question, index)
     pointer = _CLAUSE_POINTER.search(question)
     scope = detect_scope(question, index.documents)
     named_docs = scope.named_docs
@@ -136,6 +141,31 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
             return Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
+
+
+def _titled(question: str, index: PolicyIndex) -> str:
+    """A document named by what it is about and pointed at (生活性服务那份, 天津新型消费那个方案) is
+    that document, by its title: the pointer is part of the name, not a reference to the history."""
+    for document in index.documents:
+        for alias in sorted(set(document_names(document)), key=len, reverse=True):
+            at = question.find(alias)
+            pointer = _NAMED_POINTER.match(question, at + len(alias)) if at >= 0 else None
+            if pointer is None:
+                continue
+            if sum(alias in document_names(d) for d in index.documents) > 1:
+                break  # 实施方案: more than one document goes by it
+            start = next((s for s, e in place_spans(question) if e == at), at)  # 天津 in 天津生活性服务那份
+            return question[:start] + f"《{document.meta.short_title}》" + question[pointer.end():]
+    return question
+
+
+def on_topic(text: str, about: tuple[str, ...], index: PolicyIndex) -> bool:
+    """Does a clause speak of what the last answer was about: most of the weight of its words, each
+    weighted by how rarely the corpus uses it (兼业代理 outweighs 互联网)?"""
+    weights = {w: -math.log(index.bm25.document_share(w)) for w in about if index.bm25.document_share(w) > 0}
+    total = sum(weights.values())
+    said = [w for w in weights if w in text or any(term in text for term in synonyms().get(w, ()))]  # 跨境电子商务
+    return total > 0 and sum(weights[w] for w in said) >= 0.5 * total
 
 
 def _scope_of(topic: str, cited: list[str], index: PolicyIndex) -> str:

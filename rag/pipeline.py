@@ -10,7 +10,7 @@ from pathlib import Path
 from .answer import AnswerSettings, answer_question, unclear_followup
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument, UnknownRegion
-from .followup import Turn, resolve
+from .followup import Turn, on_topic, resolve
 from .generate import Generator, StreamEvent, pieces
 from .index import PolicyIndex, build_index, load_index
 from .judge import Judge, JudgeModel
@@ -96,7 +96,7 @@ class Pipeline:
                 asked, understood = rewritten, True
         retrieval = self.retriever.retrieve(asked, k=top_k, region=region, doc_id=doc_id)
         if resolution.about and asked == resolution.question:  # 天津…直播 then 那重庆呢: a clause on 直播, or none
-            kept = [h for h in retrieval.hits if any(w in h.clause.text for w in resolution.about)]
+            kept = [h for h in retrieval.hits if on_topic(h.clause.text, resolution.about, self.index)]
             retrieval = replace(retrieval, hits=kept)
         if not understood:
             return _Step(asked, retrieval, unclear_followup(question, self.index), today, deadline, False)

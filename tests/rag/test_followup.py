@@ -1,7 +1,7 @@
 """Follow-up resolution (rag/followup.py) on the real index: the classes of ellipsis, not questions."""
 import pytest
 
-from rag.followup import Turn, resolve
+from rag.followup import Turn, on_topic, resolve
 
 
 def conversation(*turns):
@@ -110,3 +110,29 @@ def test_a_switch_is_answered_only_by_a_clause_on_the_same_thing(pipeline):
     assert not declined.answerable and not declined.citations
     answered = second("天津对跨境电商有哪些支持？", "那浙江呢？")
     assert answered.answerable and answered.citations[0].clause.id == "zhejiang-platform-economy#二.二.15"
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("生活性服务那份的目标又是啥", "《天津生活性服务平台经济实施意见》的目标又是啥"),
+        ("天津新型消费这个方案几时到期", "《天津新型消费实施方案》几时到期"),  # the place before it goes too
+        ("生活性服务那块有啥支持", "生活性服务那块有啥支持"),  # 那块 is a part of a topic, not a document
+        ("浙江那份对骑手社保怎么说", "浙江那份对骑手社保怎么说"),  # a place: which of its documents is not said
+    ],
+)
+def test_a_document_named_and_pointed_at_is_named_by_its_title(policy_index, question, expected):
+    assert resolve(question, None, policy_index).question == expected
+
+
+def test_a_pointer_that_belongs_to_a_name_is_not_the_cited_document(policy_index):
+    """生活性服务那份 after an answer from 天津新型消费 is the document it names, not the one cited."""
+    resolution = resolve("生活性服务那份的目标又是啥", conversation(FIRST), policy_index)
+    assert resolution.question == "《天津生活性服务平台经济实施意见》的目标又是啥"
+
+
+def test_a_clause_on_the_topic_carries_most_of_its_rare_words(policy_index):
+    about = ("互联网", "保险", "兼业", "代理", "资质")
+    assert on_topic("允许符合条件的互联网平台申请保险兼业代理资质", about, policy_index)
+    assert not on_topic("鼓励互联网平台企业与检验、保险机构开展三方合作", about, policy_index)  # the common ones only
+    assert on_topic("支持直播电商发展", ("直播",), policy_index) and not on_topic("支持电商发展", ("直播",), policy_index)
