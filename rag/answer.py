@@ -35,7 +35,7 @@ from .sentences import split_sentences
 from .tokens import parts, tokenize, without_question_words, word_sequence, words
 
 def covered(index: PolicyIndex) -> str:
-    """What the corpus holds, from the documents loaded: "天津、重庆、浙江的5份政策文件"."""
+    """What the corpus holds, from the documents loaded: "北京、广州、江苏的4份政策文件"."""
     regions = "、".join(dict.fromkeys(d.meta.region for d in index.documents if d.meta.region))
     return f"{regions}的{len(index.documents)}份政策文件" if regions else f"{len(index.documents)}份政策文件"
 
@@ -131,7 +131,7 @@ def answer_question(
     evidence = evidence_words(retrieval, index, settings)
     fields = list(judgement.fields)
     filtered = len(retrieval.doc_ids) < len(index.documents)
-    # 重庆的专项政策什么时候出台 asks about something the document plans, not about the document.
+    # 广州的专项政策什么时候出台 asks about something the document plans, not about the document.
     inside = [w for w in evidence if not about_metadata(w)]
     if fields and (scope.doc_ids or filtered) and not inside:
         answer = metadata_answer(question, fields, retrieval, index, today)
@@ -155,7 +155,7 @@ def answer_question(
     action = asked_action(question, known) if settings.detail_rules and settings.action_rule else None
     missing = missing_detail(question, action) if settings.detail_rules else None
     if missing == "definition" and compares(scope):
-        missing = None  # 天津和重庆有什么区别 compares regions, not notions
+        missing = None  # 北京和广州有什么区别 compares regions, not notions
     given = True
     if missing:
         # Cite the best of the top clauses that gives the detail asked for, else the best one.
@@ -405,7 +405,7 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
 
 
 def compares(scope: Scope) -> bool:
-    """The question sets regions or named documents side by side (天津和重庆…分别)."""
+    """The question sets regions or named documents side by side (北京和广州…分别)."""
     return len(scope.regions) > 1 or len(scope.named_docs) > 1
 
 

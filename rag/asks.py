@@ -69,7 +69,7 @@ _LEADING = frozenset("根据 按照 依据 依照 贯彻 落实 贯彻落实 全
 
 def named_documents(question: str) -> list[str]:
     """Titles of laws, regulations and other documents the question names. An unbracketed title
-    loses the words before it (要全面落实浙江省电子商务条例 → 浙江省电子商务条例)."""
+    loses the words before it (要全面落实江苏省电子商务条例 → 江苏省电子商务条例)."""
     titles = []
     for match in _NAMED_DOCUMENT.finditer(question):
         if match.group(1):
@@ -128,11 +128,11 @@ _HOW_FILLERS = frozenset("去 到 在 来 才 才能 能 可以 要 进行 来�
 
 
 def _is_place(word: str) -> bool:
-    """A whole word that names a place (天津, 杭州): skipped between 怎么 and the errand."""
+    """A whole word that names a place (北京, 杭州): skipped between 怎么 and the errand."""
     return any(start == 0 and end == len(word) for start, end, _ in gazetteer().find(word))
 # Words after 怎么 that ask what a clause means or says, not how to run an errand.
 _READING = frozenset("理解 解读 看待 说 讲 写 规定 表述 体现 落实 执行 样 回事".split())
-# Errands a person runs. "天津如何扶持农业电商" asks what a policy does and is not checked here:
+# Errands a person runs. "北京如何扶持农业电商" asks what a policy does and is not checked here:
 # a policy verb (扶持, 帮助, 治理) may be phrased otherwise in the clause (dev q250, q258).
 _ERRANDS = frozenset(
     "申请 办理 补办 申报 注册 投诉 举报 报名 操作 缴纳 缴费 领取 退货 退款 退税 开通 查询 预约 登记 认证 "

@@ -6,7 +6,7 @@ model. The classes are those of Chinese ellipsis, not words of particular questi
 - **deixis**: a demonstrative or pronoun pointing at what the last answer cited — a clause (这条,
   该条, 上面第2条, 第一条 when no document is named) or its document (这个政策, 这份文件, 它). The
   pointer is replaced by the clause's or document's name: "这条由哪些部门负责？" →
-  "《天津新型消费实施方案》（三）由哪些部门负责？".
+  "《北京数字消费实施方案》（三）由哪些部门负责？".
 - **switch**: a place or document named with no topic of its own (那广州呢？ 生产性服务那份呢？
   广州的文件又是咋写的): the last question is asked again of it.
 - **carry**: a question that names nothing and has no topic of its own, or is short once its
@@ -117,7 +117,7 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         if doc_id is None and not placed:
             return Resolution(question, "deixis", understood=False)
         # "<another place>那份咋写的": a pointer at that place's document, so a switch (below), not the
-        # cited one; with nothing cited, "浙江那份对…" names its document itself.
+        # cited one; with nothing cited, "广州那份对…" names its document itself.
         if doc_id is not None and not (scope.foreign or placed and index.meta(doc_id).region not in scope.regions):
             return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
     if topic is None:
@@ -144,7 +144,7 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
 
 
 def _titled(question: str, index: PolicyIndex) -> str:
-    """A document named by what it is about and pointed at (生活性服务那份, 天津新型消费那个方案) is
+    """A document named by what it is about and pointed at (数字消费那份, 北京数字消费那个方案) is
     that document, by its title: the pointer is part of the name, not a reference to the history."""
     for document in index.documents:
         for alias in sorted(set(document_names(document)), key=len, reverse=True):
@@ -154,7 +154,7 @@ def _titled(question: str, index: PolicyIndex) -> str:
                 continue
             if sum(alias in document_names(d) for d in index.documents) > 1:
                 break  # 实施方案: more than one document goes by it
-            start = next((s for s, e in place_spans(question) if e == at), at)  # 天津 in 天津生活性服务那份
+            start = next((s for s, e in place_spans(question) if e == at), at)  # 北京 in 北京数字消费那份
             return question[:start] + f"《{document.meta.short_title}》" + question[pointer.end():]
     return question
 
@@ -193,7 +193,7 @@ def _replace(question: str, match: re.Match[str] | tuple[int, int], name: str) -
 
 def _document_pointer(question: str, names: list[str]) -> tuple[int, int] | None:
     """Where the question points at a document: 这份文件, 它, or 这个是… at its start, also after a
-    place named first (浙江这个是哪天出的, which then stands for the whole 浙江这个)."""
+    place named first (广州这个是哪天出的, which then stands for the whole 广州这个)."""
     if match := _DOCUMENT_POINTER.search(question):
         return match.span()
     lead = next((name for name in names if question.startswith(name)), "")
@@ -231,8 +231,8 @@ def _rest(question: str, names: list[str]) -> str:
 
 
 def _without_names(question: str, documents: list[Document]) -> str:
-    """The question with the places and documents it names removed ("天津对跨境电商…" → "对跨境电商…").
-    Names a character apart are one mention, with its postposition: 天津新消费方案里 goes whole."""
+    """The question with the places and documents it names removed ("北京对跨境电商…" → "对跨境电商…").
+    Names a character apart are one mention, with its postposition: 北京数字消费方案里 goes whole."""
     spans: list[list[int]] = []
     for start, end in _name_spans(question, documents):
         if spans and start - spans[-1][1] <= 1:

@@ -243,7 +243,7 @@ class Judge:
             return ruled(False, "unknown_reference")
         if any(hit.matched_by == "reference" for hit in retrieval.hits):
             return ruled(True, "answered")  # a clause named by number
-        if not tokenize(retrieval.topic):  # "天津" or "重庆实施意见" alone: nothing asked yet
+        if not tokenize(retrieval.topic):  # "北京" or "广州实施意见" alone: nothing asked yet
             return ruled(False, "overview")
         vector = retrieval.vector
         if not learned or vector is None:  # without the models (or BM25 only), the composer's checks decide
@@ -269,7 +269,7 @@ class Judge:
 def documents_outside(question: str, known: str) -> list[str]:
     """Laws or documents the question names that the corpus (`known`: its titles and texts, without
     whitespace) neither holds nor cites (《电子商务法》); a law that a held document cites
-    (《浙江省电子商务条例》) is not one of them."""
+    (《江苏省电子商务条例》) is not one of them."""
     titles = named_documents(question)
-    # A title is known by its end: 修订反不正当竞争条例 is cited as 《浙江省反不正当竞争条例》.
+    # A title is known by its end: 修订反不正当竞争条例 is cited as 《江苏省反不正当竞争条例》.
     return [title for title in titles if not any(title[i:] in known for i in range(max(1, len(title) - 4)))]

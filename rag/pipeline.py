@@ -95,7 +95,7 @@ class Pipeline:
             if rewritten:
                 asked, understood = rewritten, True
         retrieval = self.retriever.retrieve(asked, k=top_k, region=region, doc_id=doc_id)
-        if resolution.about and asked == resolution.question:  # 天津…直播 then 那重庆呢: a clause on 直播, or none
+        if resolution.about and asked == resolution.question:  # 北京…直播 then 那广州呢: a clause on 直播, or none
             kept = [h for h in retrieval.hits if on_topic(h.clause.text, resolution.about, self.index)]
             retrieval = replace(retrieval, hits=kept)
         if not understood:
