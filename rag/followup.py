@@ -30,13 +30,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .asks import small_talk
+from .asks import missing_detail, small_talk
 from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
 from .intent import detect_scope, document_names, place_spans
 from .parse import cn_number
-from .tokens import tokenize, without_question_words
+from .tokens import names_a_thing, tokenize, without_question_words, word_sequence
 
 How = Literal["none", "deixis", "switch", "carry"]
 
@@ -129,7 +129,7 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         texts = [index.clause(c).text for c in cited]
         words = _telling_words(topic, _names(topic, index.documents), index)
         about = tuple(w for w in words if texts and all(w in text for text in texts))
-        return Resolution("".join(names) + _without_names(topic, index.documents), "switch", about=about)
+        return Resolution(_switched(question, topic, names, index), "switch", about=about)
     short = len(_rest(without_question_words(question), names)) <= CARRY_REST
     context = topic + "".join(index.clause(c).text for c in cited)
     if not names and (short or all(word in context for word in own)):
@@ -143,11 +143,40 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     return Resolution(question, "none")
 
 
+def _switched(question: str, topic: str, names: list[str], index: PolicyIndex) -> str:
+    """The last question asked of what is named. A follow-up that asks for another kind of detail
+    keeps only what the last question was about: 广州的文件又是咋写的 after 工业互联网平台要建到多少个
+    asks how, of 工业互联网平台, not how many. A bare one (那广州呢), or one asking as the last did,
+    asks the whole last question again."""
+    last = _without_names(topic, index.documents)
+    own = _without_names(question, index.documents)
+    own = _DOCUMENT_POINTER.sub("", own, count=1).lstrip("的里中，, ")  # 广州那份咋写的: the pointer is the name
+    if without_question_words(own) == own or missing_detail(own, None) == missing_detail(last, None):
+        return "".join(names) + last
+    subject = _subject(last, index)
+    return "".join(names) + (f"关于{subject}，{own}" if subject else last)
+
+
+def _subject(question: str, index: PolicyIndex) -> str:
+    """What a question is about: its runs of content words (nouns, and words that tell clauses apart)
+    that hold a word the corpus uses rarely or never (工业互联网平台 in 工业互联网平台要建到多少个;
+    政企数据共享), joined."""
+    runs: list[list[str]] = [[]]
+    for token in word_sequence(without_question_words(question)):
+        parts = tokenize(token)  # 5G基站 is searched as 5g, 基站
+        if parts and (names_a_thing(token) or len(token) >= 2 and any(map(index.bm25.telling, parts))):
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    rare = [run for run in runs if any(index.bm25.telling(p) or index.new_things([p]) for t in run for p in tokenize(t))]
+    return "、".join("".join(run) for run in rare)
+
+
 def _titled(question: str, index: PolicyIndex) -> str:
     """A document named by what it is about and pointed at (数字消费那份, 北京数字消费那个方案) is
     that document, by its title: the pointer is part of the name, not a reference to the history."""
     for document in index.documents:
-        for alias in sorted(set(document_names(document)), key=len, reverse=True):
+        for alias in sorted(set(document_names(document)), key=lambda a: (-len(a), a)):
             at = question.find(alias)
             pointer = _NAMED_POINTER.match(question, at + len(alias)) if at >= 0 else None
             if pointer is None:
@@ -214,13 +243,21 @@ def _names(question: str, documents: list[Document]) -> list[str]:
 
 
 def _name_spans(question: str, documents: list[Document]) -> list[tuple[int, int]]:
-    spans = place_spans(question)
-    for document in documents:
-        for alias in sorted(set(document_names(document)), key=len, reverse=True):
-            at = question.find(alias) if alias else -1
-            if at >= 0 and not any(s <= at < e for s, e in spans):
-                spans.append((at, at + len(alias)))
-    return sorted(spans)
+    """Where the question names documents and places, in order. Overlapping names of documents are one
+    name, and a document's name holds the place in it (北京 in 《北京数字消费实施方案》)."""
+    found = sorted(
+        (at, at + len(alias))
+        for document in documents for alias in set(document_names(document))
+        if alias and (at := question.find(alias)) >= 0
+    )  # fmt: skip
+    names: list[tuple[int, int]] = []
+    for start, end in found:
+        if names and start < names[-1][1]:
+            names[-1] = (names[-1][0], max(end, names[-1][1]))
+        else:
+            names.append((start, end))
+    places = [(s, e) for s, e in place_spans(question) if not any(a < e and s < b for a, b in names)]
+    return sorted(names + places)
 
 
 def _rest(question: str, names: list[str]) -> str:

@@ -126,7 +126,7 @@ class Gate:
         self.headers = headers
         self.evidence = [f"{h}\n{c}" for h, c in zip(headers, clauses)]
         self._figures = [figures(e) for e in self.evidence]
-        self.units = sorted({u for u in units if len(u) >= 3}, key=len, reverse=True)
+        self.units = sorted({u for u in units if len(u) >= 3}, key=lambda u: (-len(u), u))
 
     def check(self, raw: str) -> Statement | None:
         """One statement; None when it holds no words (a stray marker, blank line)."""

@@ -153,7 +153,7 @@ class Retriever:
     def _strip_names(self, text: str, places: set[str]) -> str:
         """The text without document names and the places it names."""
         text = self._names.sub("", text)
-        for place in sorted(places, key=len, reverse=True):
+        for place in sorted(places, key=lambda p: (-len(p), p)):
             text = text.replace(place, "")
         return text.strip()
 

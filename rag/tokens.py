@@ -124,4 +124,4 @@ def without_question_words(text: str) -> str:
     return text
 
 
-_QUESTION_WORDS_LONGEST_FIRST = sorted(QUESTION_WORDS, key=len, reverse=True)
+_QUESTION_WORDS_LONGEST_FIRST = sorted(QUESTION_WORDS, key=lambda w: (-len(w), w))

@@ -136,3 +136,21 @@ def test_a_clause_on_the_topic_carries_most_of_its_rare_words(policy_index):
     assert on_topic("允许符合条件的互联网平台申请保险兼业代理资质", about, policy_index)
     assert not on_topic("鼓励互联网平台企业与检验、保险机构开展三方合作", about, policy_index)  # the common ones only
     assert on_topic("支持直播电商发展", ("直播",), policy_index) and not on_topic("支持电商发展", ("直播",), policy_index)
+
+
+def test_a_switch_asking_another_kind_of_detail_keeps_only_the_subject(pipeline):
+    """咋写的 after 要建到多少个 asks how the other document handles 工业互联网平台, not for its count,
+    which it does not give: the clause answers it. A bare 那重庆呢 asks the whole question again."""
+    first = "天津工业互联网平台要建到多少个"
+    _, answer = pipeline.run(first)
+    history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+    _, how = pipeline.run("重庆的文件又是咋写的", history=history)
+    assert "多少" not in how.resolved_question and "工业互联网平台" in how.resolved_question
+    assert how.answerable and how.citations[0].clause.id == "chongqing-platform-economy#二.一"
+    assert resolve("那重庆呢", history, pipeline.index).question == "重庆工业互联网平台要建到多少个"
+
+
+def test_a_document_name_holds_the_place_inside_it(policy_index):
+    """北京 in 《北京…》 is part of the title: a switch drops the title whole, whatever the hash seed."""
+    history = conversation(("《天津生活性服务平台经济实施意见》对平台收费有啥要求", ["tianjin-life-services#二.二"]))
+    assert resolve("重庆呢", history, policy_index).question == "重庆对平台收费有啥要求"
