@@ -56,9 +56,22 @@ def run(pipeline: Pipeline, split: str, path: Path | None = None) -> list[dict]:
                 "alone": resolve(turn["q"], None, pipeline.index).question,
                 "answerable": turn["answerable"], "answered": answer.answerable, "reason": answer.reason,
                 "hit": bool(gold & set(top)) if gold else None, "ms": seconds * 1000, "history": len(history),
+                # None: an answerable turn labelled with no clause (a document fact whose document is not said)
+                "cited_gold": (bool(gold & {c.clause.id for c in answer.citations}) or _names_document(answer.answer, gold, pipeline))
+                if gold else None,
             })  # fmt: skip
             history += [Turn("user", turn["q"]), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
     return rows
+
+
+def _names_document(text: str, gold: set[str], pipeline: Pipeline) -> bool:
+    """A document fact (文号, date: gold is every clause of one document) is answered from the
+    document's metadata, citing no clause: right when the answer names that document."""
+    for document in pipeline.index.documents:
+        ids = {c.id for c in document.clauses}
+        if gold == ids:
+            return document.meta.short_title in text
+    return False
 
 
 def _pct(part: int, whole: int) -> str:
@@ -68,7 +81,10 @@ def _pct(part: int, whole: int) -> str:
 def render(rows: list[dict], split: str) -> str:
     later = [r for r in rows if r["turn"] > 1]
     lines = [f"Follow-ups `{split}`: {len({r['id'] for r in rows})} conversations, {len(later)} later turns.", ""]
-    lines += ["| kind | turns | recall@5 | declined when it should | wrongly declined | wrongly inherited |", "|---|---|---|---|---|---|"]
+    lines += [
+        "| kind | turns | recall@5 | declined when it should | wrongly declined | confidently wrong | wrongly inherited |",
+        "|---|---|---|---|---|---|---|",
+    ]
     groups = defaultdict(list)
     for r in later:
         groups[r["kind"]].append(r)
@@ -80,6 +96,7 @@ def render(rows: list[dict], split: str) -> str:
             f"| {kind} | {len(group)} | {_pct(sum(bool(r['hit']) for r in answerable), len(answerable))} "
             f"| {_pct(sum(not r['answered'] for r in unanswerable), len(unanswerable))} "
             f"| {_pct(sum(not r['answered'] for r in answerable), len(answerable))} "
+            f"| {_pct(sum(r['answered'] and r['cited_gold'] is False for r in answerable), len(answerable))} "
             f"| {_pct(sum(r['resolved'] != r['alone'] for r in new), len(new))} |"
         )
     first = [r["ms"] for r in rows if r["history"] == 0]
@@ -97,6 +114,8 @@ def misses(rows: list[dict]) -> list[str]:
         wrong = [] if r["answered"] == r["answerable"] else ["answered" if r["answered"] else "declined"]
         if r["answerable"] and r["hit"] is False:
             wrong.append("gold not in top 5")
+        if r["answerable"] and r["answered"] and r["cited_gold"] is False:
+            wrong.append("no gold clause cited")
         if r["kind"] == "new_topic" and r["resolved"] != r["alone"]:
             wrong.append("inherited")
         if wrong:
