@@ -32,7 +32,7 @@ from .parse import department_spans
 from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
-from .tokens import parts, tokenize, without_question_words, word_sequence, words
+from .tokens import parts, tokenize, without_question_words, word_sequence, words, written_forms
 
 def covered(index: PolicyIndex) -> str:
     """What the corpus holds, from the documents loaded: "北京、广州、江苏的4份政策文件"."""
@@ -152,8 +152,9 @@ def answer_question(
         return _decline(question, ruled(False, "not_in_documents"), retrieval, index)
 
     known = lambda word: index.bm25.document_share(word) > 0  # noqa: E731
-    action = asked_action(question, known) if settings.detail_rules and settings.action_rule else None
-    missing = missing_detail(question, action) if settings.detail_rules else None
+    worded = written_forms(question)  # 要带啥材料 asks for 什么材料
+    action = asked_action(worded, known) if settings.detail_rules and settings.action_rule else None
+    missing = missing_detail(worded, action) if settings.detail_rules else None
     if missing == "definition" and compares(scope):
         missing = None  # 北京和广州有什么区别 compares regions, not notions
     given = True
@@ -168,7 +169,7 @@ def answer_question(
             (
                 hit
                 for hit, quote in options
-                if _detail_given(missing, question, hit.clause, quote, action, index.meta(hit.clause.doc_id))
+                if _detail_given(missing, worded, hit.clause, quote, action, index.meta(hit.clause.doc_id))
                 and topic
                 and supported(hit.clause, topic)
             ),

@@ -124,4 +124,20 @@ def without_question_words(text: str) -> str:
     return text
 
 
+# The colloquial and dialect question words above, in their written forms (啥 = 什么, 咋 = 怎么).
+_WRITTEN = {
+    "啥时候": "什么时候", "为啥": "为什么", "啥子": "什么", "啥": "什么", "咋个": "怎么", "咋样": "怎么样",
+    "咋办": "怎么办", "咋": "怎么", "有木有": "有没有", "木有": "没有", "有冇": "有没有", "多会儿": "什么时候",
+}  # fmt: skip
+_WRITTEN_LONGEST_FIRST = sorted(_WRITTEN, key=lambda w: (-len(w), w))
+
+
+def written_forms(text: str) -> str:
+    """The text with colloquial question words in their written forms, the longest first, so that what
+    a question asks for (要带啥材料 → 什么材料, 截止到啥时候) reads as in written Chinese."""
+    for word in _WRITTEN_LONGEST_FIRST:
+        text = text.replace(word, _WRITTEN[word])
+    return text
+
+
 _QUESTION_WORDS_LONGEST_FIRST = sorted(QUESTION_WORDS, key=lambda w: (-len(w), w))

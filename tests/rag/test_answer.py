@@ -151,6 +151,8 @@ def test_more_metadata_questions(pipeline, question, answerable, expected):
         # 四（二） says 申请 of another matter and 申报高新技术企业 without a procedure
         ("平台企业怎么申请高新技术企业认定？", "没有写明申请条件"),
         ("天津市商务局在哪个区办公？", "没有写明申请条件"),  # 经营地址 of pharmacies is no office address
+        # colloquial question words ask as the written ones do (啥材料 = 什么材料)
+        ("重庆开网店能用网店地址登记个体户吗，要带啥材料", "没有写明申请条件"),
     ],
 )
 def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipeline, question, lead):

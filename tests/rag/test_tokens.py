@@ -1,4 +1,4 @@
-from rag.tokens import STOPWORDS, plain_jieba, tokenize, word_sequence, words
+from rag.tokens import STOPWORDS, plain_jieba, tokenize, word_sequence, words, written_forms
 
 
 def test_policy_terms_stay_whole_and_search_mode_adds_their_parts():
@@ -16,3 +16,8 @@ def test_plain_jieba_is_scoped_to_its_block():
     with plain_jieba():
         assert "新就业形态劳动者" not in word_sequence("新就业形态劳动者的权益")
     assert "新就业形态劳动者" in word_sequence("新就业形态劳动者的权益")
+
+
+def test_colloquial_question_words_have_their_written_forms():
+    assert written_forms("具体咋办 要带啥材料 截止到啥时候 有木有") == "具体怎么办 要带什么材料 截止到什么时候 有没有"
+    assert written_forms("重庆平台经济实施意见") == "重庆平台经济实施意见"
