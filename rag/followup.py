@@ -11,7 +11,7 @@ model. The classes are those of Chinese ellipsis, not words of particular questi
   广州的文件又是咋写的): the last question is asked again of it.
 - **carry**: a question that names nothing and has no topic of its own, or is short once its
   question words are out (还有别的支持吗？ 具体怎么申请？ 有没有说要引进多少家): it continues the last
-  question's topic; a longer one whose own words the last answer used is scoped to that answer's
+  question's topic; a longer one whose own words the documents last cited use is scoped to that answer's
   document (冷链物流这块呢 有啥安排).
 - anything else is **self-contained** and inherits nothing: neither the topic nor the region.
 
@@ -50,6 +50,8 @@ _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个�
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
 # A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).
 _NAMED_POINTER = re.compile(r"的?(?:这|那|该)(?:[个份部项](?:政策|文件|意见|方案|通知|办法|条例)?|(?:政策|文件|意见|方案|通知|办法|条例))")
+# A question after the document itself (哪个文件提到了…): it cannot be scoped to the last one.
+_WHICH_DOCUMENT = re.compile(r"哪[个份些部项]?(?:政策|文件|规定|意见|方案|通知|办法|条例)")
 # Where a name ends a phrase of place: 方案里, 文件中, 意见上.
 _POSTPOSITION = re.compile(r"[里中内上]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -131,8 +133,11 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         about = tuple(w for w in words if texts and all(w in text for text in texts))
         return Resolution(_switched(question, topic, names, index), "switch", about=about)
     short = len(_rest(without_question_words(question), names)) <= CARRY_REST
-    context = topic + "".join(index.clause(c).text for c in cited)
-    if not names and (short or all(word in context for word in own)):
+    # What the last answer spoke of: its question, and the documents it cited (冷链物流 after a
+    # question on 农产品 answered from the plan that also speaks of 冷链物流).
+    cited_docs = dict.fromkeys(index.clause(c).doc_id for c in cited)
+    context = topic + "".join(c.text for d in cited_docs for c in index.document(d).clauses)
+    if not names and not _WHICH_DOCUMENT.search(question) and (short or all(word in context for word in own)):
         # 具体怎么申请 / 有没有说要引进多少家: too short to be a question of its own; 原文是怎么写的？发我看看 /
         # 里面提到了哪些基金: nothing of its own, or only what the last answer spoke of. A longer one with
         # words of its own (冷链物流这块呢 有啥安排) leads, and the last turn only scopes it (the document

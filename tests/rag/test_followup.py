@@ -154,3 +154,12 @@ def test_a_document_name_holds_the_place_inside_it(policy_index):
     """北京 in 《北京…》 is part of the title: a switch drops the title whole, whatever the hash seed."""
     history = conversation(("《天津生活性服务平台经济实施意见》对平台收费有啥要求", ["tianjin-life-services#二.二"]))
     assert resolve("重庆呢", history, policy_index).question == "重庆对平台收费有啥要求"
+
+
+def test_a_question_of_its_own_on_what_the_cited_document_covers_is_scoped_to_it(policy_index):
+    """冷链物流 after an answer from the plan that also speaks of it continues in that plan; a question
+    after the document itself (哪个文件…) is asked of all of them."""
+    history = conversation(("天津新型消费方案 农产品网上卖有啥目标没", ["tianjin-new-consumption#一.二"]))
+    resolution = resolve("冷链物流那块还有别的措施没", history, policy_index)
+    assert (resolution.question, resolution.how) == ("《天津新型消费实施方案》冷链物流那块还有别的措施没", "carry")
+    assert resolve("哪个文件提到了冷链物流", history, policy_index).how == "none"
