@@ -331,3 +331,11 @@ def test_zhejiang_draft_names_its_region_only_in_its_body(g):
     # a State Council notice that lists many provinces has no region of its body
     ftz = _read(NEWDOCS / "gov-ftz-measures-2018-38.txt")
     assert g.region_of_document("若干措施", None, None, text=ftz) is None
+
+
+def test_a_place_starts_where_a_word_of_the_text_starts(g):
+    """Words the small vocabulary lacks are jieba's: 试错 and 御金湾 hold no 错那 or 金湾; a place right
+    after another (上海浦东, one jieba word) still counts."""
+    assert names(g, "它原文里创新试错那块是咋写的") == []
+    assert names(g, "本人为平阳县鳌江镇御金湾小区业主") == [("平阳县", "district")]
+    assert g.find("上海浦东")[1][2] == g.lookup("浦东新区")
