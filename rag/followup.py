@@ -52,6 +52,8 @@ _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[�
 _NAMED_POINTER = re.compile(r"的?(?:这|那|该)(?:[个份部项](?:政策|文件|意见|方案|通知|办法|条例)?|(?:政策|文件|意见|方案|通知|办法|条例))")
 # A question after the document itself (哪个文件提到了…): it cannot be scoped to the last one.
 _WHICH_DOCUMENT = re.compile(r"哪[个份些部项]?(?:政策|文件|规定|意见|方案|通知|办法|条例)")
+# A kind of document (指导意见, 管理办法); 文件 and 政策 name any kind.
+_KIND = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:意见|方案|通知|办法|条例|规定)")
 # Where a name ends a phrase of place: 方案里, 文件中, 意见上.
 _POSTPOSITION = re.compile(r"[里中内上]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -115,6 +117,8 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     pointer = _document_pointer(question, names)
     if pointer and not named_docs:
         doc_id = index.clause(cited[0]).doc_id if cited else _only_document(topic, index)
+        if doc_id is not None and _another_kind(question[pointer[1]:], index.meta(doc_id).title):
+            doc_id = None  # 国务院那份指导意见 after an answer from an 实施意见: not that document
         placed = bool(scope.foreign) or bool(scope.regions)
         if doc_id is None and not placed:
             return Resolution(question, "deixis", understood=False)
@@ -234,6 +238,15 @@ def _document_pointer(question: str, names: list[str]) -> tuple[int, int] | None
     if lead and (match := _DOCUMENT_POINTER.match(question[len(lead):])):
         return 0, len(lead) + match.end()
     return None
+
+
+def _another_kind(after: str, title: str) -> bool:
+    """Does the pointer go on with a kind of document (指导意见, 管理办法: nouns, then the kind) that
+    the title is not? A bare 意见 or 方案 is loose usage, and 是征求意见稿 no kind at all."""
+    kind = _KIND.match(after)
+    if kind is None or not all(names_a_thing(w) for w in word_sequence(kind.group(1))):
+        return False
+    return not title.removesuffix("（征求意见稿）").endswith(kind.group(0))
 
 
 def _clause_name(clause, index: PolicyIndex) -> str:

@@ -163,3 +163,11 @@ def test_a_question_of_its_own_on_what_the_cited_document_covers_is_scoped_to_it
     resolution = resolve("冷链物流那块还有别的措施没", history, policy_index)
     assert (resolution.question, resolution.how) == ("《天津新型消费实施方案》冷链物流那块还有别的措施没", "carry")
     assert resolve("哪个文件提到了冷链物流", history, policy_index).how == "none"
+
+
+def test_a_pointer_at_another_kind_of_document_is_not_the_cited_one(policy_index):
+    """国务院那份指导意见 after an answer from an 实施意见 is a document the corpus does not hold: the
+    pointer is not replaced by the cited title. 这个是征求意见稿吗 still points at the cited one."""
+    history = conversation(("重庆平台数据安全咋规定的", ["chongqing-platform-economy#三.三"]))
+    assert "《" not in resolve("国务院那份指导意见咋说的", history, policy_index).question
+    assert resolve("这个是征求意见稿吗", history, policy_index).question == "《重庆平台经济实施意见》是征求意见稿吗"
