@@ -43,7 +43,7 @@ How = Literal["none", "deixis", "switch", "carry"]
 _NUMBER = "0-9一二三四五六七八九十"
 # Demonstratives and pronouns that point at a cited clause, or at its document.
 _CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
-_DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:政策|文件|规定|意见|方案|通知|办法|条例|措施)|(?:这|该|此|那)[份部]|^(?:这|那)个?(?=是)|它们?|其")
+_DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:政策|文件|规定|意见|方案|通知|办法|条例|措施)|(?:这|该|此|那)[份部]|^(?:上面|刚才)?(?:这|那)个?(?=是)|它们?|其")
 # The first or the last of what was cited (前者 / 后面那个 / 最后一条).
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.

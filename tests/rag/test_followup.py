@@ -28,6 +28,7 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
         ("重庆那份咋说的", "重庆对跨境电商有哪些支持？", "switch"),  # 那份 with another place: that place's document
         ("天津这份文件什么时候印发的", "天津《天津新型消费实施方案》什么时候印发的", "deixis"),  # the same place: the cited one
         ("天津这个是哪年发的", "《天津新型消费实施方案》是哪年发的", "deixis"),  # 这个是… after the place
+        ("上面那个是正式文件吗", "《天津新型消费实施方案》是正式文件吗", "deixis"),  # 上面那个是…: the one cited
         ("重庆平台经济联席会议的办公室设在哪个部门？", "重庆平台经济联席会议的办公室设在哪个部门？", "none"),
         ("房贷利率多少", "房贷利率多少", "none"),  # words the corpus never uses: a new topic
         # A place with words that only frame a question (写, 这块, 说法) switches like 那浙江呢.
