@@ -8,7 +8,8 @@ model. The classes are those of Chinese ellipsis, not words of particular questi
   pointer is replaced by the clause's or document's name: "这条由哪些部门负责？" →
   "《北京数字消费实施方案》（三）由哪些部门负责？".
 - **switch**: a place or document named with no topic of its own (那广州呢？ 生产性服务那份呢？
-  广州的文件又是咋写的): the last question is asked again of it.
+  广州的文件又是咋写的): the last question is asked again of it, or only its subject when the
+  follow-up asks another kind of detail (咋写的 after 要建到多少个).
 - **carry**: a question that names nothing and has no topic of its own, or is short once its
   question words are out (还有别的支持吗？ 具体怎么申请？ 有没有说要引进多少家): it continues the last
   question's topic; a longer one whose own words the documents last cited use is scoped to that answer's
