@@ -37,24 +37,26 @@ from .expand import synonyms
 from .index import PolicyIndex
 from .intent import detect_scope, document_names, place_spans
 from .parse import cn_number
-from .tokens import names_a_thing, tokenize, without_question_words, word_sequence
+from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_sequence
 
 How = Literal["none", "deixis", "switch", "carry"]
 
 _NUMBER = "0-9一二三四五六七八九十"
 # Demonstratives and pronouns that point at a cited clause, or at its document.
 _CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
-_DOCUMENT_POINTER = re.compile(r"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:政策|文件|规定|意见|方案|通知|办法|条例|措施)|(?:这|该|此|那)[份部]|^(?:上面|刚才)?(?:这|那)个?(?=是)|它们?|其")
+# What a document is called: any kind (文件, 政策), or its kind (意见, 方案…).
+_ANY_KIND, _KINDS = "政策|文件", "意见|方案|通知|办法|条例"
+_DOCUMENT_POINTER = re.compile(rf"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:{_ANY_KIND}|规定|{_KINDS}|措施)|(?:这|该|此|那)[份部]|^(?:上面|刚才)?(?:这|那)个?(?=是)|它们?|其")
 # The first or the last of what was cited (前者 / 后面那个 / 最后一条).
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
 # A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).
-_NAMED_POINTER = re.compile(r"的?(?:这|那|该)(?:[个份部项](?:政策|文件|意见|方案|通知|办法|条例)?|(?:政策|文件|意见|方案|通知|办法|条例))")
+_NAMED_POINTER = re.compile(rf"的?(?:这|那|该)(?:[个份部项](?:{_ANY_KIND}|{_KINDS})?|(?:{_ANY_KIND}|{_KINDS}))")
 # A question after the document itself (哪个文件提到了…): it cannot be scoped to the last one.
-_WHICH_DOCUMENT = re.compile(r"哪[个份些部项]?(?:政策|文件|规定|意见|方案|通知|办法|条例)")
-# A kind of document (指导意见, 管理办法); 文件 and 政策 name any kind.
-_KIND = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:意见|方案|通知|办法|条例|规定)")
+_WHICH_DOCUMENT = re.compile(rf"哪[个份些部项]?(?:{_ANY_KIND}|规定|{_KINDS})")
+# A kind of document, named with what makes it one (指导意见, 管理办法).
+_KIND = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)(?:{_KINDS}|规定)")
 # Where a name ends a phrase of place: 方案里, 文件中, 意见上.
 _POSTPOSITION = re.compile(r"[里中内上]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -118,7 +120,7 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     pointer = _document_pointer(question, names)
     if pointer and not named_docs:
         doc_id = index.clause(cited[0]).doc_id if cited else _only_document(topic, index)
-        if doc_id is not None and _another_kind(question[pointer[1]:], index.meta(doc_id).title):
+        if doc_id is not None and _another_kind(question[pointer[1]:], index.meta(doc_id).short_title):
             doc_id = None  # 国务院那份指导意见 after an answer from an 实施意见: not that document
         placed = bool(scope.foreign) or bool(scope.regions)
         if doc_id is None and not placed:
@@ -186,7 +188,7 @@ def _titled(question: str, index: PolicyIndex) -> str:
     """A document named by what it is about and pointed at (数字消费那份, 北京数字消费那个方案) is
     that document, by its title: the pointer is part of the name, not a reference to the history."""
     for document in index.documents:
-        for alias in sorted(set(document_names(document)), key=lambda a: (-len(a), a)):
+        for alias in longest_first(set(document_names(document))):
             at = question.find(alias)
             pointer = _NAMED_POINTER.match(question, at + len(alias)) if at >= 0 else None
             if pointer is None:
@@ -241,13 +243,13 @@ def _document_pointer(question: str, names: list[str]) -> tuple[int, int] | None
     return None
 
 
-def _another_kind(after: str, title: str) -> bool:
+def _another_kind(after: str, short_title: str) -> bool:
     """Does the pointer go on with a kind of document (指导意见, 管理办法: nouns, then the kind) that
     the title is not? A bare 意见 or 方案 is loose usage, and 是征求意见稿 no kind at all."""
     kind = _KIND.match(after)
     if kind is None or not all(names_a_thing(w) for w in word_sequence(kind.group(1))):
         return False
-    return not title.removesuffix("（征求意见稿）").endswith(kind.group(0))
+    return not short_title.endswith(kind.group(0))
 
 
 def _clause_name(clause, index: PolicyIndex) -> str:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from .parse import cn_number
 from .places import gazetteer
-from .tokens import is_word
+from .tokens import is_word, longest_first
 
 Problem = Literal[
     "no_marker", "unknown_marker", "no_content", "quote_not_verbatim", "figure_not_in_clause", "unit_not_in_clause"
@@ -126,7 +126,7 @@ class Gate:
         self.headers = headers
         self.evidence = [f"{h}\n{c}" for h, c in zip(headers, clauses)]
         self._figures = [figures(e) for e in self.evidence]
-        self.units = sorted({u for u in units if len(u) >= 3}, key=lambda u: (-len(u), u))
+        self.units = longest_first({u for u in units if len(u) >= 3})
 
     def check(self, raw: str) -> Statement | None:
         """One statement; None when it holds no words (a stray marker, blank line)."""

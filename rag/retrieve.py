@@ -13,7 +13,7 @@ from .expand import expand
 from .index import PolicyIndex
 from .intent import Scope, detect_scope, document_names, place_spans, resolve_reference
 from .records import Hit, SearchMode
-from .tokens import tokenize, words
+from .tokens import longest_first, tokenize, words
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ class Retriever:
     def _strip_names(self, text: str, places: set[str]) -> str:
         """The text without document names and the places it names."""
         text = self._names.sub("", text)
-        for place in sorted(places, key=lambda p: (-len(p), p)):
+        for place in longest_first(places):
             text = text.replace(place, "")
         return text.strip()
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
@@ -117,6 +117,12 @@ QUESTION_WORDS = frozenset(
 )
 
 
+def longest_first(words: Iterable[str]) -> list[str]:
+    """Words to try the longest first, equal lengths in a fixed order (not a set's, which changes
+    from run to run)."""
+    return sorted(words, key=lambda w: (-len(w), w))
+
+
 def without_question_words(text: str) -> str:
     """The text with its question words blanked, the longest first (什么时候 is not 时候)."""
     for word in _QUESTION_WORDS_LONGEST_FIRST:
@@ -129,7 +135,7 @@ _WRITTEN = {
     "啥时候": "什么时候", "为啥": "为什么", "啥子": "什么", "啥": "什么", "咋个": "怎么", "咋样": "怎么样",
     "咋办": "怎么办", "咋": "怎么", "有木有": "有没有", "木有": "没有", "有冇": "有没有", "多会儿": "什么时候",
 }  # fmt: skip
-_WRITTEN_LONGEST_FIRST = sorted(_WRITTEN, key=lambda w: (-len(w), w))
+_WRITTEN_LONGEST_FIRST = longest_first(_WRITTEN)
 
 
 def written_forms(text: str) -> str:
@@ -140,4 +146,4 @@ def written_forms(text: str) -> str:
     return text
 
 
-_QUESTION_WORDS_LONGEST_FIRST = sorted(QUESTION_WORDS, key=lambda w: (-len(w), w))
+_QUESTION_WORDS_LONGEST_FIRST = longest_first(QUESTION_WORDS)
