@@ -105,7 +105,9 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     if ordinal and not pointer and not named_docs and len(cited) > 1:  # 后面那个 of two clauses cited: the last
         clause = index.clause(cited[-1] if ordinal.group("last") or ordinal.group("latter") else cited[0])
         return Resolution(_replace(question, ordinal, _clause_name(clause, index)), "deixis")
-    if pointer and not (pointer.group(1) and named_docs):  # 北京条例第二十二条 names a clause of a document
+    # 生活性服务那个文件里有这条不: the cited clause's topic, asked of another document named (a switch, below)
+    elsewhere = bool(named_docs) and bool(cited) and all(index.clause(c).doc_id not in named_docs for c in cited)
+    if pointer and not (pointer.group(1) and named_docs) and not elsewhere:  # 北京条例第二十二条 names a clause of a document
         if not cited:
             return Resolution(question, "deixis", understood=False)
         n = cn_number(pointer.group(1)) if pointer.group(1) else 1

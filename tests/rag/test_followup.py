@@ -172,3 +172,10 @@ def test_a_pointer_at_another_kind_of_document_is_not_the_cited_one(policy_index
     history = conversation(("重庆平台数据安全咋规定的", ["chongqing-platform-economy#三.三"]))
     assert "《" not in resolve("国务院那份指导意见咋说的", history, policy_index).question
     assert resolve("这个是征求意见稿吗", history, policy_index).question == "《重庆平台经济实施意见》是征求意见稿吗"
+
+
+def test_this_clause_asked_of_another_document_is_a_switch(policy_index):
+    """生活性服务那个文件里有这条不: does the document named say what the cited clause (of another one) said?"""
+    history = conversation(("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#一.三"]))
+    resolution = resolve("生活性服务那个文件里有这条不", history, policy_index)
+    assert (resolution.question, resolution.how) == ("天津生活性服务平台经济实施意见对跨境电商有哪些支持？", "switch")
