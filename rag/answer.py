@@ -76,8 +76,7 @@ TASK = (
 
 @dataclass
 class AnswerSettings:
-    # Without the judge (use_judge off): thresholds on the best cosine of the question without place/document
-    # names (tuned on dev).
+    # Thresholds on the best cosine of the question without place/document names (tuned on dev).
     min_dense: float = 0.70  # without keyword support, decline below this
     min_dense_with_terms: float = 0.65  # enough when the question's key terms also match
     max_citations: int = 3
@@ -381,9 +380,7 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
     best = retrieval.best_dense
     has_terms = retrieval.best_content_bm25 > 0
     floor = settings.min_dense_with_terms if has_terms else settings.min_dense
-    # Only without the learned judge: it weighs the same cosine, calibrated, and a floor set by hand on top
-    # of it declined answers it had accepted (原文里创新试错那块是咋写的).
-    if not settings.use_judge and retrieval.best_content_dense < floor:
+    if retrieval.best_content_dense < floor:
         return []
     chosen = []
     scope = retrieval.scope

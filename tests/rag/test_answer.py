@@ -311,10 +311,3 @@ def test_laws_the_corpus_neither_holds_nor_cites_are_declined(pipeline):
     # the Zhejiang draft cites this one
     answer = pipeline.ask("浙江要全面落实浙江省电子商务条例吗？")
     assert answer.answerable and answer.citations[0].clause.id == "zhejiang-platform-economy#二.三.20"
-
-
-def test_the_judge_decides_without_a_hand_set_floor_on_top(pipeline):
-    """The learned judge accepts this colloquial wording question (its content cosine is low: 原文里…那块
-    是咋写的); the composer no longer declines it by a cosine floor of its own."""
-    answer = pipeline.ask("《浙江平台经济实施意见》原文里创新试错那块是咋写的")
-    assert answer.answerable and answer.citations[0].clause.id == "zhejiang-platform-economy#二.一.3"
