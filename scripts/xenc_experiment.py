@@ -453,12 +453,12 @@ def write_report(out: Path, info: dict, res: dict, res_e1: dict | None, res128: 
         w(f"- Evaluation sets, answerable questions' top 10: mean logit of gold clauses {diag['eval_gold_mean']:.2f}, of the others {diag['eval_other_mean']:.2f}; "
           f"within a question a gold clause outscores a non-gold one {diag['eval_within_question_auc']:.1%} of the time. All these logits lie in "
           f"[{p5:.2f}, {p95:.2f}] (5th–95th percentile, median {p50:.2f}), i.e. sigmoid {1 / (1 + math.exp(-p5)):.3f}–{1 / (1 + math.exp(-p95)):.3f}, around the 3.2% base rate.")
-        w(f"- In-sample rerank, the {tr['n']} answerable training questions with gold (pairs it was trained on): "
+        w(f"- In-sample rerank, the {tr['n']} answerable dev-split training questions (their gold and top-10 pairs were trained on): "
           f"R@1 retrieval {f3(tr['retrieval']['R@1'])} vs xenc {f3(tr['xenc']['R@1'])}, R@3 {f3(tr['retrieval']['R@3'])} vs {f3(tr['xenc']['R@3'])}, "
           f"MRR@10 {f3(tr['retrieval']['MRR@10'])} vs {f3(tr['xenc']['MRR@10'])}.")
         w(f"- Training loss: mean {info['history'][-1]['mean_loss']} over the epoch, ~0.12 over its last 100 steps; "
           "a constant prediction of the 3.2% base rate scores 0.142. Together: one epoch of this recipe leaves the model close to the prior — it learned "
-          "more about which *questions* are answerable (in-sample question-level AUC 0.95) than about which *clause* answers.\n")
+          f"more about which *questions* look answerable (in-sample question-level AUC {res['train_auc']['xenc_max']:.2f}, {res['sets']['overall']['auc']['xenc_max']:.2f} on the evaluation sets) than about which *clause* answers.\n")
     if res_e1 is not None:
         w("## After epoch 1 (same model mid-training; reported, not used to choose anything)\n")
         rerank_table(res_e1)
@@ -477,6 +477,21 @@ def write_report(out: Path, info: dict, res: dict, res_e1: dict | None, res128: 
     w("")
     w(f"For scale, on the same questions (evaluation sets, measured in this run): `Pipeline.run(top_k=10)` median {info['run_ms']:.1f} ms, "
       f"`judge.judge` median {info['judge_ms']:.2f} ms. Pairs timed: the first 3/5 clauses of real evaluation questions' top 5 (long clauses, so they fill max_length).\n")
+    o, lat5 = res["sets"]["overall"], lat.get("192/5", {}).get("predict_median_ms", float("nan"))
+    w("## Reading\n")
+    w(f"- Rerank: no. The cross-encoder order loses to the retrieval order on every set (overall R@1 {f3(o['rerank']['retrieval']['R@1'])} → {f3(o['rerank']['xenc']['R@1'])}, "
+      f"R@3 {f3(o['rerank']['retrieval']['R@3'])} → {f3(o['rerank']['xenc']['R@3'])}), and even on its own training questions.")
+    w(f"- Answerability: no measurable gain. Alone it is below the current judge (overall AUC {f3(o['auc']['xenc_max'])} vs {f3(o['auc']['judge'])}; clearly below on fresh2); "
+      f"added to the judge in a logistic regression it moves overall AUC by {o['auc']['lr'] - o['auc']['judge']:+.3f} with a CI that spans zero. "
+      f"At the system's own decline rate on unanswerable questions, every score-only threshold declines far more answerable questions than the system does "
+      f"({o['decline_xenc']['score_ans_declined']}/{o['decline_xenc']['ans_n']} for the cross-encoder vs {o['decline_xenc']['system_ans_declined']}/{o['decline_xenc']['ans_n']}): "
+      "the system's rules and its composer's checks carry most of the decision, not the probability.")
+    w(f"- Cost: {lat5:.0f} ms for 5 pairs at 192 tokens ({lat.get('128/5', {}).get('predict_median_ms', float('nan')):.0f} ms at 128, which also scores worse), "
+      f"against a {info['run_ms']:.0f} ms pipeline and a {info['judge_ms']:.2f} ms judge: it would multiply the latency of a request several times over.")
+    w("- Caveat: this is one recipe, one epoch (two did not fit the time on two shared cores), 3.2% positives with plain BCE, and 192 tokens that cut 90% of pairs "
+      "(the answer sentence of a long clause can fall past the cut — not measured here — while retrieval sees the whole clause through its windows). The model stayed near the prior, so the "
+      "result says this recipe does not pay, not that no cross-encoder could. A fairer second try would balance the classes (pos_weight or sampled negatives), "
+      "train 2–3 epochs, and score sentences or windows rather than whole clauses — at several times the training time here and the same or higher latency.\n")
     text = "\n".join(L)
     (out / "report.md").write_text(text, encoding="utf-8")
     return text
