@@ -164,11 +164,23 @@ def _switched(question: str, topic: str, names: list[str], index: PolicyIndex) -
     asks the whole last question again."""
     last = _without_names(topic, index.documents)
     own = _without_names(question, index.documents)
-    own = _DOCUMENT_POINTER.sub("", own, count=1).lstrip("的里中，, ")  # 广州那份咋写的: the pointer is the name
+    pointer = _DOCUMENT_POINTER.match(own)
+    if pointer and _ends_a_word(own, pointer.end()):  # 广州那份咋写的: the pointer after the name is the name
+        own = own[pointer.end():].lstrip("的里中，, ")  # (其 of 其他的呢 is none)
     if without_question_words(own) == own or missing_detail(own, None) == missing_detail(last, None):
         return "".join(names) + last
     subject = _subject(last, index)
     return "".join(names) + (f"关于{subject}，{own}" if subject else last)
+
+
+def _ends_a_word(text: str, at: int) -> bool:
+    """Is `at` where a word of the text ends, as jieba cuts it?"""
+    end = 0
+    for word in word_sequence(text):
+        end += len(word)
+        if end >= at:
+            return end == at
+    return False
 
 
 def _subject(question: str, index: PolicyIndex) -> str:

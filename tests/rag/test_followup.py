@@ -179,3 +179,9 @@ def test_this_clause_asked_of_another_document_is_a_switch(policy_index):
     history = conversation(("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#一.三"]))
     resolution = resolve("生活性服务那个文件里有这条不", history, policy_index)
     assert (resolution.question, resolution.how) == ("天津生活性服务平台经济实施意见对跨境电商有哪些支持？", "switch")
+
+
+def test_only_a_pointer_right_after_the_name_is_taken_for_it(policy_index):
+    """其 of 其他 is no pointer: 重庆其他的呢 keeps its own words when it asks another kind of detail."""
+    history = conversation(("天津工业互联网平台要建到多少个", ["tianjin-productive-services#二.一"]))
+    assert resolve("重庆其他的呢", history, policy_index).question == "重庆关于工业互联网平台，其他的呢"
