@@ -37,7 +37,7 @@ from .expand import synonyms
 from .index import PolicyIndex
 from .intent import detect_scope, document_names, place_spans
 from .parse import cn_number
-from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_sequence
+from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_boundaries, word_sequence
 
 How = Literal["none", "deixis", "switch", "carry"]
 
@@ -142,11 +142,7 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         about = tuple(w for w in words if texts and all(w in text for text in texts))
         return Resolution(_switched(question, topic, names, index), "switch", about=about)
     short = len(_rest(without_question_words(question), names)) <= CARRY_REST
-    # What the last answer spoke of: its question, and the documents it cited (冷链物流 after a
-    # question on 农产品 answered from the plan that also speaks of 冷链物流).
-    cited_docs = dict.fromkeys(index.clause(c).doc_id for c in cited)
-    context = topic + "".join(c.text for d in cited_docs for c in index.document(d).clauses)
-    if not names and not _WHICH_DOCUMENT.search(question) and (short or all(word in context for word in own)):
+    if not names and not _WHICH_DOCUMENT.search(question) and (short or _spoken_of(own, topic, cited, index)):
         # 具体怎么申请 / 有没有说要引进多少家: too short to be a question of its own; 原文是怎么写的？发我看看 /
         # 里面提到了哪些基金: nothing of its own, or only what the last answer spoke of. A longer one with
         # words of its own (冷链物流这块呢 有啥安排) leads, and the last turn only scopes it (the document
@@ -157,6 +153,14 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
     return Resolution(question, "none")
 
 
+def _spoken_of(words: list[str], topic: str, cited: list[str], index: PolicyIndex) -> bool:
+    """Did the last turn speak of all these words: its question, or the documents its answer cited
+    (冷链物流 after a question on 农产品 answered from the plan that also speaks of 冷链物流)?"""
+    documents = [index.document(d) for d in dict.fromkeys(index.clause(c).doc_id for c in cited)]
+    context = topic + "".join(c.text for document in documents for c in document.clauses)
+    return all(word in context for word in words)
+
+
 def _switched(question: str, topic: str, names: list[str], index: PolicyIndex) -> str:
     """The last question asked of what is named. A follow-up that asks for another kind of detail
     keeps only what the last question was about: 广州的文件又是咋写的 after 工业互联网平台要建到多少个
@@ -165,22 +169,12 @@ def _switched(question: str, topic: str, names: list[str], index: PolicyIndex) -
     last = _without_names(topic, index.documents)
     own = _without_names(question, index.documents)
     pointer = _DOCUMENT_POINTER.match(own)
-    if pointer and _ends_a_word(own, pointer.end()):  # 广州那份咋写的: the pointer after the name is the name
+    if pointer and pointer.end() in word_boundaries(own):  # 广州那份咋写的: the pointer after the name is the name
         own = own[pointer.end():].lstrip("的里中，, ")  # (其 of 其他的呢 is none)
     if without_question_words(own) == own or missing_detail(own, None) == missing_detail(last, None):
         return "".join(names) + last
     subject = _subject(last, index)
     return "".join(names) + (f"关于{subject}，{own}" if subject else last)
-
-
-def _ends_a_word(text: str, at: int) -> bool:
-    """Is `at` where a word of the text ends, as jieba cuts it?"""
-    end = 0
-    for word in word_sequence(text):
-        end += len(word)
-        if end >= at:
-            return end == at
-    return False
 
 
 def _subject(question: str, index: PolicyIndex) -> str:

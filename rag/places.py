@@ -36,7 +36,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Literal
 
-from .tokens import word_sequence
+from .tokens import word_boundaries
 
 Level = Literal["country", "province", "city", "district", "group", "foreign"]
 CHINA = ("country", "province", "city", "district")
@@ -259,10 +259,7 @@ class Gazetteer:
             # A place starts where a word of the text starts, in jieba's own segmentation over its whole
             # dictionary, which knows words the small vocabulary lacks (错那 is no place in 创新试错那块),
             # or where the place before it ends (上海浦东, one word for jieba).
-            starts, at = {e for _, e, _, _ in found}, 0
-            for word in word_sequence(text):
-                starts.add(at)
-                at += len(word)
+            starts = word_boundaries(text) | {e for _, e, _, _ in found}
             found = [f for f in found if f[0] in starts]
         named = {c[0].name for _, _, c, _ in found if len(c) == 1}
         return [(s, e, self._resolve(c, surface, named)) for s, e, c, surface in found]

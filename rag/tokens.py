@@ -69,6 +69,15 @@ def _words(text: str, user_dictionary: bool) -> tuple[str, ...]:
     return tuple(_tokenizer(user_dictionary).lcut(text))
 
 
+def word_boundaries(text: str) -> set[int]:
+    """The offsets where jieba's precise-mode words of the text start or end."""
+    bounds, at = {0}, 0
+    for word in _words(text, _options["user_dictionary"]):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
 def words(text: str) -> list[str]:
     """Whole words of two or more characters (jieba's precise mode), stopwords removed.
 
