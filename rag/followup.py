@@ -46,7 +46,11 @@ _NUMBER = "0-9一二三四五六七八九十"
 _CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
 # What a document is called: any kind (文件, 政策), or its kind (意见, 方案…).
 _ANY_KIND, _KINDS = "政策|文件", "意见|方案|通知|办法|条例"
-_DOCUMENT_POINTER = re.compile(rf"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:{_ANY_KIND}|规定|{_KINDS}|措施)|(?:这|该|此|那)[份部]|^(?:上面|刚才)?(?:这|那)个?(?=是)|它们?|其")
+# A locative with nothing before it (那里面…, 里头有没有…) is inside what was last spoken of.
+_DOCUMENT_POINTER = re.compile(
+    rf"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:{_ANY_KIND}|规定|{_KINDS}|措施)|(?:这|该|此|那)[份部]"
+    rf"|^(?:上面|刚才)?(?:这|那)个?(?=是)|^(?:那么?|在)?(?:这|那)?(?:里面|里头|里边)|它们?|其中|其"
+)
 # The first or the last of what was cited (前者 / 后面那个 / 最后一条).
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
@@ -243,7 +247,9 @@ def _replace(question: str, match: re.Match[str] | tuple[int, int], name: str) -
 def _document_pointer(question: str, names: list[str]) -> tuple[int, int] | None:
     """Where the question points at a document: 这份文件, 它, or 这个是… at its start, also after a
     place named first (广州这个是哪天出的, which then stands for the whole 广州这个)."""
-    if match := _DOCUMENT_POINTER.search(question):
+    bounds = word_boundaries(question)
+    # A pointer is whole words: the 其 of 其他, 其实 or 尤其 points at nothing.
+    if match := next((m for m in _DOCUMENT_POINTER.finditer(question) if {m.start(), m.end()} <= bounds), None):
         return match.span()
     lead = next((name for name in names if question.startswith(name)), "")
     if lead and (match := _DOCUMENT_POINTER.match(question[len(lead):])):

@@ -44,6 +44,11 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
         # The last (or first) of the clauses cited.
         ("后面那个由哪些部门负责", "《天津生活性服务平台经济实施意见》二（一）由哪些部门负责", "deixis"),
         ("前者是哪个文件的", "《天津新型消费实施方案》（三）是哪个文件的", "deixis"),
+        # A pointer is whole words: the 其 of 其他 points at nothing, so "anything else" carries.
+        ("还有其他支持吗", "天津对跨境电商有哪些支持，还有其他支持吗", "carry"),
+        # A locative with nothing before it is inside the document cited.
+        ("那里面冷链物流有啥要求", "《天津新型消费实施方案》冷链物流有啥要求", "deixis"),
+        ("里头有没有说海外仓", "《天津新型消费实施方案》有没有说海外仓", "deixis"),
         # Thanks and another language carry no topic.
         ("谢谢", "谢谢", "none"),
         ("what about Zhejiang?", "what about Zhejiang?", "none"),
