@@ -45,7 +45,7 @@ _NUMBER = "0-9一二三四五六七八九十"
 # Demonstratives and pronouns that point at a cited clause, or at its document.
 _CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
 # What a document is called: any kind (文件, 政策), or its kind (意见, 方案…).
-_ANY_KIND, _KINDS = "政策|文件", "意见|方案|通知|办法|条例"
+_ANY_KIND, _KINDS = "政策|文件", "(?:征求)?意见稿|意见|方案|通知|办法|条例"
 # A locative with nothing before it (那里面…, 里头有没有…) is inside what was last spoken of.
 _DOCUMENT_POINTER = re.compile(
     rf"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:{_ANY_KIND}|规定|{_KINDS}|措施)|(?:这|该|此|那)[份部]"
@@ -57,6 +57,8 @@ _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个�
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
 # A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).
 _NAMED_POINTER = re.compile(rf"的?(?:这|那|该)(?:[个份部项](?:{_ANY_KIND}|{_KINDS})?|(?:{_ANY_KIND}|{_KINDS}))")
+# What in such a pointer says it is a document: a kind, or 份 / 部 (那份, 这部).
+_KIND_NAMED = re.compile(rf"{_ANY_KIND}|{_KINDS}|[份部]")
 # A question after the document itself (哪个文件提到了…): it cannot be scoped to the last one.
 _WHICH_DOCUMENT = re.compile(rf"哪[个份些部项]?(?:{_ANY_KIND}|规定|{_KINDS})")
 # A kind of document, named with what makes it one (指导意见, 管理办法).
@@ -209,6 +211,19 @@ def _titled(question: str, index: PolicyIndex) -> str:
                 break  # 实施方案: more than one document goes by it
             start = next((s for s, e in place_spans(question) if e == at), at)  # 北京 in 北京数字消费那份
             return question[:start] + f"《{document.meta.short_title}》" + question[pointer.end():]
+    # A place pointed at as a document (北京那份, 广州那个意见稿): its one document (of that kind).
+    for start, end in place_spans(question):
+        pointer = _NAMED_POINTER.match(question, end)
+        if pointer is None or not _KIND_NAMED.search(pointer.group(0)):
+            continue  # 北京那个直播…: 那个 alone is no pointer at a document
+        regions = detect_scope(question[start:end], index.documents).regions
+        kind = re.search(_KINDS, pointer.group(0))  # 那个方案: only a 方案 of that place
+        found = [
+            d for d in index.documents
+            if d.meta.region in regions and (kind is None or kind.group(0).removeprefix("征求") in d.meta.title)
+        ]  # fmt: skip
+        if len(found) == 1:
+            return question[:start] + f"《{found[0].meta.short_title}》" + question[pointer.end():]
     return question
 
 
@@ -291,6 +306,8 @@ def _name_spans(question: str, documents: list[Document]) -> list[tuple[int, int
             names[-1] = (names[-1][0], max(end, names[-1][1]))
         else:
             names.append((start, end))
+    # A title in its marks is named whole: the switch then asks of 《…》, as the reader sees it.
+    names = [(s - 1, e + 1) if question[s - 1 : s] == "《" and question[e : e + 1] == "》" else (s, e) for s, e in names]
     places = [(s, e) for s, e in place_spans(question) if not any(a < e and s < b for a, b in names)]
     return sorted(names + places)
 

@@ -25,7 +25,7 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
         ("具体怎么申请？", "天津对跨境电商有哪些支持，具体怎么申请？", "carry"),
         ("咋申请", "天津对跨境电商有哪些支持，咋申请", "carry"),  # colloquial question words are not a topic
         ("有木有具体指标", "天津对跨境电商有哪些支持，有木有具体指标", "carry"),  # nor a dialect 有没有
-        ("重庆那份咋说的", "重庆对跨境电商有哪些支持？", "switch"),  # 那份 with another place: that place's document
+        ("重庆那份咋说的", "《重庆平台经济实施意见》对跨境电商有哪些支持？", "switch"),  # 那份 with another place: its document
         ("天津这份文件什么时候印发的", "天津《天津新型消费实施方案》什么时候印发的", "deixis"),  # the same place: the cited one
         ("天津这个是哪年发的", "《天津新型消费实施方案》是哪年发的", "deixis"),  # 这个是… after the place
         ("上面那个是正式文件吗", "《天津新型消费实施方案》是正式文件吗", "deixis"),  # 上面那个是…: the one cited
@@ -63,12 +63,12 @@ def test_a_pointer_after_a_place_names_its_document_itself(policy_index):
     """浙江那份对… opening a conversation is that place's document, not a pointer at nothing, so the
     switch after it has a topic to carry."""
     history = conversation(("浙江那份对灵活就业人员的社保是怎么说的", ["zhejiang-platform-economy#二.一.4"]))
-    assert resolve("重庆那边有没有类似的说法", history, policy_index).question == "重庆那份对灵活就业人员的社保是怎么说的"
+    assert resolve("重庆那边有没有类似的说法", history, policy_index).question == "重庆对灵活就业人员的社保是怎么说的"
 
 
 def test_a_switch_drops_the_whole_mention_of_the_last_document(policy_index):
     history = conversation(("天津新消费方案里互联网医院是怎么讲的", ["tianjin-new-consumption#一.一"]))
-    assert resolve("浙江那份呢", history, policy_index).question == "浙江互联网医院是怎么讲的"
+    assert resolve("浙江那份呢", history, policy_index).question == "《浙江平台经济实施意见》互联网医院是怎么讲的"
 
 
 def test_pointer_at_nothing_is_not_understood(policy_index):
@@ -124,7 +124,12 @@ def test_a_switch_is_answered_only_by_a_clause_on_the_same_thing(pipeline):
         ("生活性服务那份的目标又是啥", "《天津生活性服务平台经济实施意见》的目标又是啥"),
         ("天津新型消费这个方案几时到期", "《天津新型消费实施方案》几时到期"),  # the place before it goes too
         ("生活性服务那块有啥支持", "生活性服务那块有啥支持"),  # 那块 is a part of a topic, not a document
-        ("浙江那份对骑手社保怎么说", "浙江那份对骑手社保怎么说"),  # a place: which of its documents is not said
+        # A place pointed at as a document: its one document, or its one of the kind named.
+        ("浙江那份对骑手社保怎么说", "《浙江平台经济实施意见》对骑手社保怎么说"),
+        ("浙江那个意见稿现在生效了没", "《浙江平台经济实施意见》现在生效了没"),
+        ("天津那个方案几时到期", "《天津新型消费实施方案》几时到期"),
+        ("天津那份对骑手社保怎么说", "天津那份对骑手社保怎么说"),  # which of its documents is not said
+        ("浙江那个直播怎么管", "浙江那个直播怎么管"),  # 那个 alone points at no document
     ],
 )
 def test_a_document_named_and_pointed_at_is_named_by_its_title(policy_index, question, expected):
@@ -183,7 +188,7 @@ def test_this_clause_asked_of_another_document_is_a_switch(policy_index):
     """生活性服务那个文件里有这条不: does the document named say what the cited clause (of another one) said?"""
     history = conversation(("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#一.三"]))
     resolution = resolve("生活性服务那个文件里有这条不", history, policy_index)
-    assert (resolution.question, resolution.how) == ("天津生活性服务平台经济实施意见对跨境电商有哪些支持？", "switch")
+    assert (resolution.question, resolution.how) == ("《天津生活性服务平台经济实施意见》对跨境电商有哪些支持？", "switch")
 
 
 def test_only_a_pointer_right_after_the_name_is_taken_for_it(policy_index):
