@@ -13,6 +13,7 @@ import numpy as np
 
 from .asks import (
     ASKS_CONDITIONS,
+    ASKS_DEPARTMENT,
     ASKS_FIGURE,
     ASKS_QUANTITY,
     ASKS_SUPPORT,
@@ -212,6 +213,8 @@ def answer_notes(question: str, citations: list[Citation], retrieval: Retrieval,
     apply to the place named; places the corpus does not cover."""
     metas = {d.meta.id: d.meta for d in index.documents}
     notes = _status_notes(citations, metas, today)
+    if citations and ASKS_DEPARTMENT.search(question) and not any(c.clause.departments for c in citations):
+        notes.append("说明：所引条款未列明责任单位。")  # asked who is responsible: say the text does not tell
     if place_spans(question):  # a place was named: say which provisions are national and apply there too
         notes += _national_notes(citations, metas)
     if retrieval.scope.foreign:

@@ -58,6 +58,8 @@ PROCEDURE = {
     re.compile(r"(什么|哪些)(资格|资质)|(资格|资质)(要求|条件)"): ("资格", "资质"),
 }
 # 需要满足哪些条件: the sentence quoted must state conditions, not merely say 符合条件的企业.
+# Which department is responsible: policy texts name it clause by clause (责任单位), not per document.
+ASKS_DEPARTMENT = re.compile(r"(哪个|哪些|哪几个|什么)(部门|单位)(来|去)?(负责|牵头|落实|主管|管)|由谁(负责|牵头)|归谁管|谁(来)?(负责|牵头)|(责任|牵头)(单位|部门)")
 ASKS_CONDITIONS = re.compile(r"(满足|具备|符合)(哪些|什么)|(哪些|什么)(条件|指标|门槛)|(条件|门槛)是什么")
 STATES_CONDITIONS = re.compile(r"(?<!符合)(?<!具备)(?<!满足)(?<!有)条件|标准|指标|门槛")
 

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .asks import missing_detail, small_talk
+from .asks import ASKS_DEPARTMENT, missing_detail, small_talk
 from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
@@ -43,7 +43,7 @@ How = Literal["none", "deixis", "switch", "carry"]
 
 _NUMBER = "0-9一二三四五六七八九十"
 # Demonstratives and pronouns that point at a cited clause, or at its document.
-_CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
+_CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:刚才|前面)?(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
 # What a document is called: any kind (文件, 政策), or its kind (意见, 方案…).
 _ANY_KIND, _KINDS = "政策|文件", "(?:征求)?意见稿|意见|方案|通知|办法|条例"
 # A locative with nothing before it (那里面…, 里头有没有…) is inside what was last spoken of.
@@ -90,44 +90,56 @@ def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Re
     """The question as it is meant after `history` (oldest turn first)."""
     topic: str | None = None  # the last self-contained or resolved user question
     cited: list[str] = []
+    shown: list[str] = []  # what the last answer that cited anything cited
     for turn in history or []:
         if turn.role == "assistant":
             cited = [c for c in turn.citations if index.clause(c) is not None]  # unknown ids are ignored
+            shown = cited or shown
             continue
-        earlier = _resolve_one(turn.content, topic, cited, index)
+        earlier = _resolve_one(turn.content, topic, cited, index, shown)
         topic = earlier.question if earlier.understood and _has_topic(earlier.question, index) else topic
         cited = []
     if not history:
         return Resolution(_titled(question, index), "none")
-    return _resolve_one(question, topic, cited, index)
+    return _resolve_one(question, topic, cited, index, shown)
 
 
-def _resolve_one(question: str, topic: str | None, cited: list[str], index: PolicyIndex) -> Resolution:
+def _resolve_one(
+    question: str, topic: str | None, cited: list[str], index: PolicyIndex, shown: list[str] | None = None
+) -> Resolution:
+    """`cited`: what the last answer cited; `shown`: what the last answer that cited anything cited,
+    which a pointer still reaches after a decline (刚才那条 after 没有找到)."""
     question = _titled(question, index)
     pointer = _CLAUSE_POINTER.search(question)
     scope = detect_scope(question, index.documents)
     named_docs = scope.named_docs
     ordinal = _ORDINAL_POINTER.search(question)
-    if ordinal and not pointer and not named_docs and len(cited) > 1:  # 后面那个 of two clauses cited: the last
-        clause = index.clause(cited[-1] if ordinal.group("last") or ordinal.group("latter") else cited[0])
+    if not cited and shown and scope.regions and all(index.meta(index.clause(c).doc_id).region not in scope.regions for c in shown):
+        shown = []  # 把广州那条… after a decline: not a clause of another place, cited before it
+    cited_before = cited or shown or []
+    if ordinal and not pointer and not named_docs and len(cited_before) > 1:  # 后面那个 of two clauses cited: the last
+        clause = index.clause(cited_before[-1] if ordinal.group("last") or ordinal.group("latter") else cited_before[0])
         return Resolution(_replace(question, ordinal, _clause_name(clause, index)), "deixis")
     # 生活性服务那个文件里有这条不: the cited clause's topic, asked of another document named (a switch, below)
     elsewhere = bool(named_docs) and bool(cited) and all(index.clause(c).doc_id not in named_docs for c in cited)
     if pointer and not (pointer.group(1) and named_docs) and not elsewhere:  # 北京条例第二十二条 names a clause of a document
-        if not cited:
+        if not cited_before:
             return Resolution(question, "deixis", understood=False)
         n = cn_number(pointer.group(1)) if pointer.group(1) else 1
         if not n:
             return Resolution(question, "deixis", understood=False)
-        if n > len(cited):  # 第二十二条 after an answer from a law: that article of the document cited
-            meta = index.meta(index.clause(cited[0]).doc_id)
+        if n > len(cited_before):  # 第二十二条 after an answer from a law: that article of the document cited
+            meta = index.meta(index.clause(cited_before[0]).doc_id)
             return Resolution(_replace(question, pointer, f"《{meta.short_title}》{pointer.group(0)}"), "deixis")
-        clause = index.clause(cited[n - 1])
+        clause = index.clause(cited_before[n - 1])
         return Resolution(_replace(question, pointer, _clause_name(clause, index)), "deixis")
     names = _names(question, index.documents)
     pointer = _document_pointer(question, names)
     if pointer and not named_docs:
+        # The document cited last; else the one the last question named; else the one cited before.
         doc_id = index.clause(cited[0]).doc_id if cited else _only_document(topic, index)
+        if doc_id is None and shown:
+            doc_id = index.clause(shown[0]).doc_id
         if doc_id is not None and _another_kind(question[pointer[1]:], index.meta(doc_id).short_title):
             doc_id = None  # 国务院那份指导意见 after an answer from an 实施意见: not that document
         placed = bool(scope.foreign) or bool(scope.regions)
@@ -136,6 +148,9 @@ def _resolve_one(question: str, topic: str | None, cited: list[str], index: Poli
         # "<another place>那份咋写的": a pointer at that place's document, so a switch (below), not the
         # cited one; with nothing cited, "广州那份对…" names its document itself.
         if doc_id is not None and not (scope.foreign or placed and index.meta(doc_id).region not in scope.regions):
+            if cited and not _KIND_NAMED.search(question[slice(*pointer)]) and ASKS_DEPARTMENT.search(question):
+                # 这个是哪个部门牵头 / 它归谁管: departments are named clause by clause, so the clause cited
+                return Resolution(_replace(question, pointer, _clause_name(index.clause(cited[0]), index)), "deixis")
             return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
     if topic is None:
         return Resolution(question, "none", understood=bool(_rest(question, names)) or bool(names) or _has_topic(question, index))

@@ -311,3 +311,12 @@ def test_laws_the_corpus_neither_holds_nor_cites_are_declined(pipeline):
     # the Zhejiang draft cites this one
     answer = pipeline.ask("浙江要全面落实浙江省电子商务条例吗？")
     assert answer.answerable and answer.citations[0].clause.id == "zhejiang-platform-economy#二.三.20"
+
+
+def test_asked_who_is_responsible_the_answer_says_when_the_clause_names_no_one(pipeline):
+    """Departments are named clause by clause; a clause without them is quoted, and the answer says so."""
+    silent = pipeline.ask("《重庆平台经济实施意见》三（五）是哪个部门牵头")
+    assert silent.citations and not silent.citations[0].clause.departments
+    assert "未列明责任单位" in silent.answer
+    named = pipeline.ask("《天津新型消费实施方案》（三）由哪些部门负责")
+    assert named.citations[0].clause.departments and "未列明责任单位" not in named.answer

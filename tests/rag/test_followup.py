@@ -195,3 +195,23 @@ def test_only_a_pointer_right_after_the_name_is_taken_for_it(policy_index):
     """其 of 其他 is no pointer: 重庆其他的呢 keeps its own words when it asks another kind of detail."""
     history = conversation(("天津工业互联网平台要建到多少个", ["tianjin-productive-services#二.一"]))
     assert resolve("重庆其他的呢", history, policy_index).question == "重庆关于工业互联网平台，其他的呢"
+
+
+def test_who_is_responsible_for_this_is_asked_of_the_clause_cited(policy_index):
+    """这个是哪个部门牵头: documents name departments clause by clause, so a bare pointer asking for
+    one means the clause cited; 这份文件是哪个部门发的 still asks of the document."""
+    history = conversation(("重庆对平台从业人员的社保有啥规定", ["chongqing-platform-economy#三.五"]))
+    assert resolve("这个是哪个部门牵头", history, policy_index).question == "《重庆平台经济实施意见》三（五）是哪个部门牵头"
+    assert resolve("这份文件是哪个部门发的", history, policy_index).question == "《重庆平台经济实施意见》是哪个部门发的"
+
+
+def test_a_pointer_after_a_decline_reaches_the_answer_before_it(policy_index):
+    """刚才那条 after an answer that cited nothing is the clause the answer before it cited; not when
+    the question names another place (把重庆那条… is no clause of Tianjin's)."""
+    history = conversation(
+        ("天津生活性服务那份对平台经济人才有啥保障", ["tianjin-life-services#三.二"]),
+        ("新型消费那个方案里呢", []),
+    )
+    assert resolve("刚才那条是哪些部门负责", history, policy_index).question == "《天津生活性服务平台经济实施意见》三（二）是哪些部门负责"
+    elsewhere = resolve("把重庆那条原话给我贴一下", history, policy_index)
+    assert "天津" not in elsewhere.question
