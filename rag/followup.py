@@ -36,6 +36,7 @@ from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
 from .intent import detect_scope, document_names, place_spans
+from .metadata import about_metadata, metadata_fields
 from .parse import cn_number
 from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_boundaries, word_sequence
 
@@ -168,7 +169,7 @@ def _resolve_one(
         # 里面提到了哪些基金: nothing of its own, or only what the last answer spoke of. A longer one with
         # words of its own (冷链物流这块呢 有啥安排) leads, and the last turn only scopes it (the document
         # cited, or the places named): the last topic's words would outweigh its own.
-        if own and not short:
+        if own and not short or _asks_of_document(topic, index):  # after 它哪天印发的, 有没有说冷链 asks of the document
             return Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
@@ -177,7 +178,10 @@ def _resolve_one(
 def _spoken_of(words: list[str], topic: str, cited: list[str], index: PolicyIndex) -> bool:
     """Did the last turn speak of all these words: its question, or the documents its answer cited
     (冷链物流 after a question on 农产品 answered from the plan that also speaks of 冷链物流)?"""
-    documents = [index.document(d) for d in dict.fromkeys(index.clause(c).doc_id for c in cited)]
+    doc_ids = list(dict.fromkeys(index.clause(c).doc_id for c in cited))
+    if not doc_ids and (named := _only_document(topic, index)):  # a document fact answered, citing no clause
+        doc_ids = [named]
+    documents = [index.document(d) for d in doc_ids]
     context = topic + "".join(c.text for document in documents for c in document.clauses)
     return all(word in context for word in words)
 
@@ -257,6 +261,15 @@ def _scope_of(topic: str, cited: list[str], index: PolicyIndex) -> str:
     if len(documents) == 1:
         return f"《{index.meta(documents.pop()).short_title}》"
     return "".join(_names(topic, index.documents))
+
+
+def _asks_of_document(question: str, index: PolicyIndex) -> bool:
+    """Does the question ask a fact of a document it names (its date, 文号, status), not of its content?"""
+    names = _names(question, index.documents)
+    if not detect_scope(question, index.documents).named_docs and not any(n.startswith("《") for n in names):
+        return False
+    own = [w for w in _telling_words(question, names, index) if not about_metadata(w)]
+    return bool(metadata_fields(question)) and not own or not _telling_words(question, names, index)
 
 
 def _only_document(topic: str | None, index: PolicyIndex) -> str | None:

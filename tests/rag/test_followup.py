@@ -215,3 +215,14 @@ def test_a_pointer_after_a_decline_reaches_the_answer_before_it(policy_index):
     assert resolve("刚才那条是哪些部门负责", history, policy_index).question == "《天津生活性服务平台经济实施意见》三（二）是哪些部门负责"
     elsewhere = resolve("把重庆那条原话给我贴一下", history, policy_index)
     assert "天津" not in elsewhere.question
+
+
+def test_after_a_document_fact_the_topic_carried_is_the_document_not_the_fact(policy_index):
+    """有没有说冷链物流 after 它啥时候到期 asks of the document, not for its expiry again; a question of
+    its own after a fact answered without citing a clause is scoped to the document the fact was of."""
+    dated = conversation(("《天津新型消费实施方案》啥时候到期", ["tianjin-new-consumption#结语"]))
+    assert resolve("有没有说冷链物流", dated, policy_index).question == "《天津新型消费实施方案》有没有说冷链物流"
+    issued = conversation(("天津生产性服务平台经济实施意见是哪天印发的", []))
+    assert resolve("对人力资源平台有啥目标", issued, policy_index).question == "天津生产性服务平台经济实施意见对人力资源平台有啥目标"
+    content = conversation(("天津新型消费方案里有没有讲智慧商圈", ["tianjin-new-consumption#二.六"]))
+    assert resolve("有没有时间要求", content, policy_index).question == "天津新型消费方案里有没有讲智慧商圈，有没有时间要求"
