@@ -67,6 +67,9 @@ _KIND = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)(?:{_KINDS}|规定)")
 # Where a name ends a phrase of place: 方案里, 文件中, 意见上.
 _POSTPOSITION = re.compile(r"[里中内上]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# What opens a turn without being asked (换个问题，另外问下，顺便问一嘴): conversation, not topic.
+_OPENER = re.compile(r"^(?:[再还]?换个(?:问题|话题|事儿?)|另外(?:再)?(?:问下|问一下|想问一下|想问)?|顺便(?:再)?问(?:一嘴|一下|下)?|[再还]?问个别的|我?(?:还)?想(?:再)?问(?:一下|下)?|请问)[，,：:、\s]*")
+_CONJUNCTION = re.compile(r"[和与及跟、]|以及|还有")
 CARRY_REST = 8  # characters: "具体怎么申请", "有没有时间要求"
 
 
@@ -191,15 +194,27 @@ def _switched(question: str, topic: str, names: list[str], index: PolicyIndex) -
     keeps only what the last question was about: 广州的文件又是咋写的 after 工业互联网平台要建到多少个
     asks how, of 工业互联网平台, not how many. A bare one (那广州呢), or one asking as the last did,
     asks the whole last question again."""
-    last = _without_names(topic, index.documents)
+    last = _OPENER.sub("", _without_names(topic, index.documents))  # 换个问题，… opened the last turn, not this one
     own = _without_names(question, index.documents)
     pointer = _DOCUMENT_POINTER.match(own)
     if pointer and pointer.end() in word_boundaries(own):  # 广州那份咋写的: the pointer after the name is the name
         own = own[pointer.end():].lstrip("的里中，, ")  # (其 of 其他的呢 is none)
+    named = _joined(question, names)
     if without_question_words(own) == own or missing_detail(own, None) == missing_detail(last, None):
-        return "".join(names) + last
+        return named + last
     subject = _subject(last, index)
-    return "".join(names) + (f"关于{subject}，{own}" if subject else last)
+    return named + (f"关于{subject}，{own}" if subject else last)
+
+
+def _joined(question: str, names: list[str]) -> str:
+    """The names as the question joins them: 北京和广州 stays two places, 北京数字消费 one name."""
+    joined, end = "", None
+    for name in names:
+        at = question.find(name, end or 0)
+        between = question[end:at] if end is not None and at >= 0 else ""
+        joined += (between if _CONJUNCTION.fullmatch(between) else "") + name
+        end = at + len(name) if at >= 0 else end
+    return joined
 
 
 def _subject(question: str, index: PolicyIndex) -> str:

@@ -226,3 +226,11 @@ def test_after_a_document_fact_the_topic_carried_is_the_document_not_the_fact(po
     assert resolve("对人力资源平台有啥目标", issued, policy_index).question == "天津生产性服务平台经济实施意见对人力资源平台有啥目标"
     content = conversation(("天津新型消费方案里有没有讲智慧商圈", ["tianjin-new-consumption#二.六"]))
     assert resolve("有没有时间要求", content, policy_index).question == "天津新型消费方案里有没有讲智慧商圈，有没有时间要求"
+
+
+def test_a_switch_keeps_how_places_are_joined_and_drops_the_last_turns_opener(policy_index):
+    """重庆和浙江呢 asks of both places (not of 重庆浙江); 换个问题， opened the last turn, not the switch."""
+    history = conversation(("天津对冷链物流有什么安排", ["tianjin-life-services#四.二"]))
+    assert resolve("重庆和浙江呢", history, policy_index).question == "重庆和浙江对冷链物流有什么安排"
+    history = conversation(("换个问题，天津5G基站要建多少个", ["tianjin-new-consumption#二.四"]))
+    assert resolve("浙江呢", history, policy_index).question == "浙江5G基站要建多少个"
