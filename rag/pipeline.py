@@ -101,11 +101,12 @@ class Pipeline:
         if not understood:
             return _Step(asked, retrieval, unclear_followup(question, self.index), today, deadline, False)
         answer = self._compose(asked, retrieval, today)
-        if answer.citations and asked != question and self.answering.use_judge:
+        if answer.citations and asked != question and self.answering.use_judge and resolution.how != "switch":
             # 我在平台交的押金退不回来，我该怎么办 / 能去告它嘛: a personal case stays one, whatever was asked
             # before it, and its 它 is not the document. A pointer (这份, 这条) ties a question to the
             # conversation, so only a sure case overrides it. Checked only when the resolved question
-            # would cite clauses: it costs one more embedding.
+            # would cite clauses: it costs one more embedding. A switch (那广州呢) has no words of its
+            # own but names, so nothing to check.
             vector = self.embedder.encode_queries([question])[0]
             if self.judge.personal(question, vector, sure=resolution.how == "deixis"):
                 asked = question
