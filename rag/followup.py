@@ -54,6 +54,8 @@ _DOCUMENT_POINTER = re.compile(
 )
 # The first or the last of what was cited (前者 / 后面那个 / 最后一条).
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
+# The clause after the one cited (下一条; 后一条 of two cited is the latter): reading on.
+_NEXT_POINTER = re.compile(r"下一(?:条|款|项)(?!政策|文件|规定|措施)|^那?下条")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
 # A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).
@@ -121,6 +123,15 @@ def _resolve_one(
     if not cited and shown and scope.regions and all(index.meta(index.clause(c).doc_id).region not in scope.regions for c in shown):
         shown = []  # 把广州那条… after a decline: not a clause of another place, cited before it
     cited_before = cited or shown or []
+    following = _NEXT_POINTER.search(question)
+    following = following if following and following.start() in word_boundaries(question) else None  # not 以下一条
+    if following and not named_docs and cited_before:  # 下一条呢: the clause after the one cited, read on
+        clause = index.clause(cited_before[0])
+        clauses = index.document(clause.doc_id).clauses
+        at = next(n for n, c in enumerate(clauses) if c.id == clause.id)
+        if at + 1 == len(clauses):
+            return Resolution(question, "deixis", understood=False)
+        return Resolution(_replace(question, following, _clause_name(clauses[at + 1], index)), "deixis")
     if ordinal and not pointer and not named_docs and len(cited_before) > 1:  # 后面那个 of two clauses cited: the last
         clause = index.clause(cited_before[-1] if ordinal.group("last") or ordinal.group("latter") else cited_before[0])
         return Resolution(_replace(question, ordinal, _clause_name(clause, index)), "deixis")
@@ -161,7 +172,8 @@ def _resolve_one(
     if _names_new_thing(question, names, index) or small_talk(question) or not _HAN.search(question):
         return Resolution(question, "none")  # 房贷, 高考: a topic the corpus never names; 谢谢; another language
     own = _telling_words(question, names, index)
-    if names and not own and not scope.reference:  # 广州的呢 / 广州的文件又是咋写的: the last question, asked of what is named
+    # 广州的呢 / 广州的文件又是咋写的: the last question, asked of what is named (广州那份的文号 asks its own fact)
+    if names and not own and not scope.reference and not metadata_fields(question):
         texts = [index.clause(c).text for c in cited]
         words = _telling_words(topic, _names(topic, index.documents), index)
         about = tuple(w for w in words if texts and all(w in text for text in texts))
@@ -172,7 +184,8 @@ def _resolve_one(
         # 里面提到了哪些基金: nothing of its own, or only what the last answer spoke of. A longer one with
         # words of its own (冷链物流这块呢 有啥安排) leads, and the last turn only scopes it (the document
         # cited, or the places named): the last topic's words would outweigh its own.
-        if own and not short or _asks_of_document(topic, index):  # after 它哪天印发的, 有没有说冷链 asks of the document
+        # After 它哪天印发的, 有没有说冷链 asks of the document; 文号是多少 asks a fact of it, whatever the topic was.
+        if own and not short or _asks_of_document(topic, index) or metadata_fields(question) and not own:
             return Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
@@ -387,7 +400,7 @@ def _question_words(question: str, names: list[str]) -> list[str]:
 def _names_new_thing(question: str, names: list[str], index: PolicyIndex) -> bool:
     """A thing the corpus never names (房贷, 高考): a new topic, not a follow-up. 说法, 这块 and 看看
     are no topic."""
-    return bool(index.new_things(_question_words(question, names)))
+    return bool(index.new_things([w for w in _question_words(question, names) if not about_metadata(w)]))  # 文号: a fact of a document
 
 
 def _telling_words(question: str, names: list[str], index: PolicyIndex) -> list[str]:

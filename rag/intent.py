@@ -99,8 +99,12 @@ def detect_scope(question: str, documents: list[Document]) -> Scope:
 
 
 def document_names(document: Document) -> list[str]:
-    """How a question may name a document: its short title, its title, its aliases."""
-    return [document.meta.short_title, document.meta.title, *document.aliases]
+    """How a question may name a document: its short title, its title, its aliases, and each title
+    without the 市 or 省 after its region (北京数字经济促进条例 for 北京市数字经济促进条例)."""
+    titles = [document.meta.short_title, document.meta.title]
+    region = document.meta.region or ""
+    spoken = [region + t[len(region) + 1 :] for t in titles if region and t.startswith(region) and t[len(region) : len(region) + 1] in ("市", "省")]
+    return [*titles, *document.aliases, *spoken]
 
 
 def clause_numbers(clause: Clause) -> list[int | None]:

@@ -186,7 +186,9 @@ class Retriever:
             clauses = [c for c in document.clauses if allowed[self.index.position[c.id]]]
             for clause in resolve_reference(clauses, scope.reference, self._straight[document.meta.id]):
                 found.append(self.index.position[clause.id])
-        return found
+        # 北京第二十二条: the article of the place's own document, not of every national one that applies there
+        own = [i for i in found if self._region[self._clause_doc[i]] in scope.regions]
+        return own or found
 
 
 def _cited_alone_share(clauses) -> float:

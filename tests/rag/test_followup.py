@@ -234,3 +234,20 @@ def test_a_switch_keeps_how_places_are_joined_and_drops_the_last_turns_opener(po
     assert resolve("重庆和浙江呢", history, policy_index).question == "重庆和浙江对冷链物流有什么安排"
     history = conversation(("换个问题，天津5G基站要建多少个", ["tianjin-new-consumption#二.四"]))
     assert resolve("浙江呢", history, policy_index).question == "浙江5G基站要建多少个"
+
+
+def test_the_next_clause_is_the_one_after_the_clause_cited(policy_index):
+    """下一条呢 reads on in the document cited; 以下条件 holds no pointer."""
+    history = conversation(("天津新型消费实施方案（三）怎么规定的", ["tianjin-new-consumption#一.三"]))
+    assert resolve("下一条呢", history, policy_index).question == "《天津新型消费实施方案》（四）呢"
+    last = conversation(("天津新型消费方案最后一条", ["tianjin-new-consumption#结语"]))
+    assert not resolve("下一条呢", last, policy_index).understood
+    assert resolve("需要满足以下条件吗", history, policy_index).how != "deixis"
+
+
+def test_a_fact_of_a_document_asked_alone_is_asked_of_the_document_cited(policy_index):
+    """文号是多少 after an answer from one document: that document's 文号 (文号 is no new topic,
+    though no clause uses the word), not the last topic and its 文号."""
+    history = conversation(("重庆对网约车有啥规定", ["chongqing-platform-economy#三.一"]))
+    resolution = resolve("文号是多少", history, policy_index)
+    assert (resolution.question, resolution.how) == ("《重庆平台经济实施意见》文号是多少", "carry")

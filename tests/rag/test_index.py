@@ -198,3 +198,21 @@ def test_the_vectors_are_memory_mapped_so_workers_share_them(policy_index):
     assert isinstance(policy_index.sentence_vectors, np.memmap) and not policy_index.sentence_vectors.flags.writeable
     hits = policy_index.dense.search(np.asarray(policy_index.sentence_vectors[:1]), 1)
     assert hits[1].shape == (1, 1)
+
+
+def test_an_article_asked_of_a_place_is_its_own_documents_not_every_national_one(small_corpus, tmp_path, embedder):
+    """Beijing's regulation and a national rule both have a 第二十二条: 北京第二十二条 is Beijing's, and the
+    regulation named as people say it (北京, not 北京市) is that document."""
+    from rag.intent import detect_scope
+    from rag.retrieve import Retriever
+
+    for name in ("bj-digital-economy-2022", "nat-ride-hailing-2016"):
+        shutil.copy(FIXTURES / f"{name}.txt", small_corpus)
+    index = build_index(small_corpus, tmp_path / "index", embedder)
+    retriever = Retriever(index, embedder)
+    for question in ("北京第二十二条怎么规定的", "北京数字经济促进条例第二十二条怎么规定的"):
+        referenced = [h.clause.id for h in retriever.retrieve(question).hits if h.matched_by == "reference"]
+        assert referenced == ["bj-digital-economy-2022#三.二十二"], question
+    assert detect_scope("北京数字经济促进条例第二十二条", index.documents).named_docs == {"bj-digital-economy-2022"}
+    national = [h.clause.doc_id for h in retriever.retrieve("第二十二条怎么规定的").hits if h.matched_by == "reference"]
+    assert set(national) == {"bj-digital-economy-2022", "nat-ride-hailing-2016"}  # no place: both
