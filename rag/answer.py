@@ -90,6 +90,7 @@ class AnswerSettings:
     quote_sentences: int = 2
     compare_sentences: int = 3  # per side when a question compares regions or documents …
     compare_whole_chars: int = 320  # … which quote clauses up to this length whole
+    list_quote_chars: int = 400  # a quote ending 以下条件： goes on through the list it opens, up to this length
     detail_rules: bool = True  # decline questions after a figure, person or procedure the clause lacks
     action_rule: bool = True  # … including "怎么补办/去哪投诉" when the clause never names that action
     use_judge: bool = True  # let the judge's learned models decline (rag/judge.py); off to measure the rules alone
@@ -197,6 +198,11 @@ def answer_question(
             quote, departments = pick_quote(question, hit.clause, retrieval, index, settings, sentences)
         citations.append(Citation(n, hit.clause, hit.score, meta.validity(today.isoformat()), quote))
         statements.append(_statement(meta, hit.clause, quote, departments, n))
+    for item in _list_items(citations, index, settings):  # 符合以下条件的： whose conditions are clauses of their own
+        n = len(citations) + 1
+        meta = metas[item.doc_id]
+        citations.append(Citation(n, item, citations[-1].score, meta.validity(today.isoformat()), item.text))
+        statements.append(_statement(meta, item, item.text, item.departments, n))
     lead, tail, answerable = "根据已收录的政策文件，相关规定如下：", "", True
     if missing and not given:
         lead, tail = _NOT_GIVEN[missing]
@@ -206,6 +212,22 @@ def answer_question(
     if notes:
         text += "\n\n" + "\n".join(notes)
     return Answer(question, text, answerable, citations, "answered" if answerable else "detail_not_given")
+
+
+def _list_items(citations: list[Citation], index: PolicyIndex, settings: AnswerSettings) -> list[Clause]:
+    """The items a cited clause opens and ends with (以下条件：), when the document numbers them as
+    clauses of their own (五（二）1 then 五（二）1.（1）, 1.（2）), up to the citations a reference may list."""
+    cited = {c.clause.id for c in citations}
+    items: list[Clause] = []
+    for citation in citations:
+        clause = citation.clause
+        if not (citation.quote.endswith(("：", ":")) and clause.text.rstrip().endswith(citation.quote)):
+            continue
+        depth = clause.id.count(".") + 1 if "." in clause.id.split("#", 1)[1] else 1
+        for child in index.document(clause.doc_id).clauses:
+            if child.id.startswith(clause.id + ".") and child.id.split("#", 1)[1].count(".") == depth and child.id not in cited:
+                items.append(child)
+    return items[: max(0, settings.max_reference_citations - len(citations))]
 
 
 def answer_notes(question: str, citations: list[Citation], retrieval: Retrieval, index: PolicyIndex, today: date) -> list[str]:
@@ -461,6 +483,17 @@ def pick_quote(
     if "\n" in quote or department_spans(quote):
         quote = sentences[best].text
         first = last = best
+    # 应当符合以下条件： says nothing by itself: the list it opens is the answer (its items may be lines).
+    while quote.endswith(("：", ":")) and last + 1 < len(sentences):
+        longer = clause.text[sentences[first].start : sentences[last + 1].end]
+        if len(longer) > settings.list_quote_chars or department_spans(longer):
+            break
+        quote, last = longer, last + 1
+        while last + 1 < len(sentences) and not quote.rstrip().endswith("。"):  # the items, to the list's end
+            longer = clause.text[sentences[first].start : sentences[last + 1].end]
+            if len(longer) > settings.list_quote_chars or department_spans(longer):
+                break
+            quote, last = longer, last + 1
     departments: list[Department] = []
     for i in range(first, last + 1):
         for d in sentences[i].departments:

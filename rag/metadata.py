@@ -86,6 +86,8 @@ def metadata_answer(
                 state = meta.validity(today.isoformat())
                 text = f"{name}"
                 text += "是征求意见稿" if meta.status == "征求意见稿" else "是正式文件"
+                if meta.effective and field == "validity":  # 哪天开始施行 is asked as validity
+                    text += f"，{'自' if meta.effective <= today.isoformat() else '将自'}{cn_date(meta.effective)}起施行"
                 if meta.valid_until:
                     verb = "已于" if state == "已废止" else "将于"
                     text += f"，{verb}{cn_date(meta.valid_until)}废止"

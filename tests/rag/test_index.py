@@ -216,3 +216,24 @@ def test_an_article_asked_of_a_place_is_its_own_documents_not_every_national_one
     assert detect_scope("北京数字经济促进条例第二十二条", index.documents).named_docs == {"bj-digital-economy-2022"}
     national = [h.clause.doc_id for h in retriever.retrieve("第二十二条怎么规定的").hits if h.matched_by == "reference"]
     assert set(national) == {"bj-digital-economy-2022", "nat-ride-hailing-2016"}  # no place: both
+
+
+def test_documents_of_other_structures_are_answered_whole(small_corpus, tmp_path, embedder):
+    """Real documents added to the corpus: a sentence that opens a list (应当符合以下条件：) is quoted with
+    its items, items numbered as clauses of their own are cited after it, and a question on when a
+    document takes effect is told its 施行 date."""
+    from rag.pipeline import Pipeline
+
+    for name in ("nat-ride-hailing-2016", "gz-public-housing-2024"):
+        shutil.copy(FIXTURES / f"{name}.txt", small_corpus)
+    pipeline = Pipeline(build_index(small_corpus, tmp_path / "index", embedder), embedder)
+    drivers = pipeline.ask("网约车驾驶员需要符合什么条件")
+    assert drivers.citations[0].clause.id == "nat-ride-hailing-2016#三.十四"
+    assert "（四）城市人民政府规定的其他条件。" in drivers.citations[0].quote
+    assert drivers.citations[0].quote in drivers.citations[0].clause.text  # still verbatim
+    renting = pipeline.ask("《进一步加强户籍家庭住房保障工作的通知》五（二）1怎么规定的")
+    assert [c.clause.id for c in renting.citations][:3] == [
+        "gz-public-housing-2024#五.二.1", "gz-public-housing-2024#五.二.1.1", "gz-public-housing-2024#五.二.1.2",
+    ]  # fmt: skip
+    effective = pipeline.ask("网络预约出租汽车经营服务管理暂行办法是哪天开始施行的")
+    assert effective.reason == "metadata" and "2016年11月1日起施行" in effective.answer
