@@ -319,8 +319,9 @@ def _document_pointer(question: str, names: list[str]) -> tuple[int, int] | None
     """Where the question points at a document: 这份文件, 它, or 这个是… at its start, also after a
     place named first (广州这个是哪天出的, which then stands for the whole 广州这个)."""
     bounds = word_boundaries(question)
-    # A pointer is whole words: the 其 of 其他, 其实 or 尤其 points at nothing.
-    if match := next((m for m in _DOCUMENT_POINTER.finditer(question) if {m.start(), m.end()} <= bounds), None):
+    # A pronoun of one character is a word of its own: the 其 of 其他 or 尤其, the 它 of 其它, point at nothing.
+    whole = lambda m: m.group(0) not in ("其", "它") or {m.start(), m.end()} <= bounds  # noqa: E731
+    if match := next((m for m in _DOCUMENT_POINTER.finditer(question) if whole(m)), None):
         return match.span()
     lead = next((name for name in names if question.startswith(name)), "")
     if lead and (match := _DOCUMENT_POINTER.match(question[len(lead):])):

@@ -251,3 +251,14 @@ def test_a_fact_of_a_document_asked_alone_is_asked_of_the_document_cited(policy_
     history = conversation(("重庆对网约车有啥规定", ["chongqing-platform-economy#三.一"]))
     resolution = resolve("文号是多少", history, policy_index)
     assert (resolution.question, resolution.how) == ("《重庆平台经济实施意见》文号是多少", "carry")
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("这是哪一年的文件", "《天津新型消费实施方案》是哪一年的文件"),  # jieba's 这是 holds the pointer
+        ("其它支持呢", "天津对跨境电商有哪些支持，其它支持呢"),  # the 它 of 其它 is none
+    ],
+)
+def test_one_character_pronouns_are_words_of_their_own(policy_index, question, expected):
+    assert resolve(question, conversation(FIRST), policy_index).question == expected
