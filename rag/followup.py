@@ -35,7 +35,7 @@ from .asks import ASKS_DEPARTMENT, missing_detail, small_talk
 from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
-from .intent import detect_scope, document_names, place_spans
+from .intent import NATIONAL, detect_scope, document_names, place_spans
 from .metadata import about_metadata, metadata_fields
 from .parse import cn_number
 from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_boundaries, word_sequence
@@ -56,6 +56,10 @@ _DOCUMENT_POINTER = re.compile(
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
 # The clause after the one cited (下一条; 后一条 of two cited is the latter): reading on.
 _NEXT_POINTER = re.compile(r"下一(?:条|款|项)(?!政策|文件|规定|措施)|^那?下条")
+# The clauses cited, together (这些措施, 上面这几条).
+_PLURAL_POINTER = re.compile(r"(?:这|那|上面|上述|刚才)(?:这)?(?:些|几)(?:条|项|个)?(?:措施|条款|政策|规定|支持|内容)?")
+# The places not asked about yet (别的地方呢, 其他省市有没有).
+_OTHER_PLACES = re.compile(r"(?:别的|其他|其它|另外的?)(?:地方|地区|省市|城市|省份|省|市)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
 # A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).
@@ -148,6 +152,20 @@ def _resolve_one(
             return Resolution(_replace(question, pointer, f"《{meta.short_title}》{pointer.group(0)}"), "deixis")
         clause = index.clause(cited_before[n - 1])
         return Resolution(_replace(question, pointer, _clause_name(clause, index)), "deixis")
+    plural = _PLURAL_POINTER.search(question)
+    if plural and cited and topic and ASKS_DEPARTMENT.search(question) and not named_docs:
+        # 这些措施由谁负责: the clauses cited, each answered with its own departments (the last answer again)
+        if len(cited) == 1:
+            return Resolution(_replace(question, plural, _clause_name(index.clause(cited[0]), index)), "deixis")
+        return Resolution(topic, "deixis")
+    others = _OTHER_PLACES.search(question)
+    if others and topic and not named_docs and not scope.regions:
+        # 别的地方呢: the last question, of every loaded region it did not name
+        asked = detect_scope(topic, index.documents).regions | {index.meta(index.clause(c).doc_id).region for c in cited}
+        regions = [r for r in dict.fromkeys(d.meta.region for d in index.documents) if r and r not in asked and r != NATIONAL]
+        if regions:
+            last = _OPENER.sub("", _without_names(topic, index.documents))
+            return Resolution("和".join(regions) + last, "switch", about=_about(topic, cited, index))
     names = _names(question, index.documents)
     pointer = _document_pointer(question, names)
     if pointer and not named_docs:
@@ -174,10 +192,7 @@ def _resolve_one(
     own = _telling_words(question, names, index)
     # 广州的呢 / 广州的文件又是咋写的: the last question, asked of what is named (广州那份的文号 asks its own fact)
     if names and not own and not scope.reference and not metadata_fields(question):
-        texts = [index.clause(c).text for c in cited]
-        words = _telling_words(topic, _names(topic, index.documents), index)
-        about = tuple(w for w in words if texts and all(w in text for text in texts))
-        return Resolution(_switched(question, topic, names, index), "switch", about=about)
+        return Resolution(_switched(question, topic, names, index), "switch", about=_about(topic, cited, index))
     short = len(_rest(without_question_words(question), names)) <= CARRY_REST
     if not names and not _WHICH_DOCUMENT.search(question) and (short or _spoken_of(own, topic, cited, index)):
         # 具体怎么申请 / 有没有说要引进多少家: too short to be a question of its own; 原文是怎么写的？发我看看 /
@@ -189,6 +204,13 @@ def _resolve_one(
             return Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return Resolution(question, "none")
+
+
+def _about(topic: str, cited: list[str], index: PolicyIndex) -> tuple[str, ...]:
+    """What the last answer was about: the last question's words that every clause it cited uses."""
+    texts = [index.clause(c).text for c in cited]
+    words = _telling_words(topic, _names(topic, index.documents), index)
+    return tuple(w for w in words if texts and all(w in text for text in texts))
 
 
 def _spoken_of(words: list[str], topic: str, cited: list[str], index: PolicyIndex) -> bool:

@@ -262,3 +262,18 @@ def test_a_fact_of_a_document_asked_alone_is_asked_of_the_document_cited(policy_
 )
 def test_one_character_pronouns_are_words_of_their_own(policy_index, question, expected):
     assert resolve(question, conversation(FIRST), policy_index).question == expected
+
+
+def test_other_places_are_the_loaded_regions_not_asked_yet(policy_index):
+    """别的地方呢 after a question on one region asks it of every other region the corpus holds."""
+    resolution = resolve("别的地方呢", conversation(FIRST), policy_index)
+    assert (resolution.question, resolution.how) == ("重庆和浙江对跨境电商有哪些支持？", "switch")
+    assert resolution.about  # only clauses on what the last answer was about answer it there
+
+
+def test_who_is_responsible_for_these_is_asked_of_the_clauses_cited(policy_index):
+    """这些措施由谁负责: one clause cited is that clause; several are the last answer again, which names
+    each clause's departments (one question cannot name two clauses)."""
+    one = conversation(("天津对夜间经济有什么措施", ["tianjin-new-consumption#一.二"]))
+    assert resolve("这些措施由谁负责", one, policy_index).question == "《天津新型消费实施方案》（二）由谁负责"
+    assert resolve("这些措施由谁负责", conversation(FIRST), policy_index).question == FIRST[0]
