@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from rag.errors import NotFound, UnknownClause, UnknownDocument
 from rag.followup import Turn
 from rag.index import PolicyIndex
+from rag.parse import clause_path
 from rag.pipeline import Pipeline
 from rag.questionlog import Entry, new_id
 from rag.records import Answer
@@ -169,7 +170,7 @@ def _tree(index: PolicyIndex, doc_id: str) -> list[TreeNode]:
     assert document is not None
     roots: list[TreeNode] = []
     for clause in document.clauses:
-        tokens = clause.id.split("#", 1)[1].split(".")
+        tokens = clause_path(clause.id)
         headings = clause.path if len(clause.path) == len(tokens) else [""] * len(tokens)
         level = roots
         for depth, (token, heading) in enumerate(zip(tokens, headings)):

@@ -29,7 +29,7 @@ from .judge import Judgement, ruled
 from .index import PolicyIndex
 from .intent import NATIONAL, Scope, place_spans
 from .metadata import about_metadata, cn_date, metadata_answer, overview
-from .parse import department_spans
+from .parse import clause_path, department_spans
 from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
@@ -223,9 +223,10 @@ def _list_items(citations: list[Citation], index: PolicyIndex, settings: AnswerS
         clause = citation.clause
         if not (citation.quote.endswith(("：", ":")) and clause.text.rstrip().endswith(citation.quote)):
             continue
-        depth = clause.id.count(".") + 1 if "." in clause.id.split("#", 1)[1] else 1
+        path = clause_path(clause.id)
         for child in index.document(clause.doc_id).clauses:
-            if child.id.startswith(clause.id + ".") and child.id.split("#", 1)[1].count(".") == depth and child.id not in cited:
+            child_path = clause_path(child.id)
+            if child_path[: len(path)] == path and len(child_path) == len(path) + 1 and child.id not in cited:
                 items.append(child)
     return items[: max(0, settings.max_reference_citations - len(citations))]
 

@@ -318,8 +318,9 @@ def _asks_of_document(question: str, index: PolicyIndex) -> bool:
     names = _names(question, index.documents)
     if not detect_scope(question, index.documents).named_docs and not any(n.startswith("《") for n in names):
         return False
-    own = [w for w in _telling_words(question, names, index) if not about_metadata(w)]
-    return bool(metadata_fields(question)) and not own or not _telling_words(question, names, index)
+    telling = _telling_words(question, names, index)
+    # Nothing of its own but how facts are asked (印发, 正式), and a fact asked, or nothing of its own at all.
+    return not [w for w in telling if not about_metadata(w)] and (bool(metadata_fields(question)) or not telling)
 
 
 def _only_document(topic: str | None, index: PolicyIndex) -> str | None:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Document
-from .parse import cn_number
+from .parse import clause_path, cn_number
 from .places import gazetteer
 from .records import Clause
 
@@ -108,12 +108,12 @@ def document_names(document: Document) -> list[str]:
 
 
 def clause_numbers(clause: Clause) -> list[int | None]:
-    return [cn_to_int(token) for token in clause.id.split("#", 1)[1].split(".")]
+    return [cn_to_int(token) for token in clause_path(clause.id)]
 
 
 def matches_reference(clause: Clause, ref: Reference, straight_through: bool) -> bool:
     """Does a clause sit at the numbered position the question names?"""
-    tokens = clause.id.split("#", 1)[1].split(".")
+    tokens = clause_path(clause.id)
     if tokens[0].startswith("附件") or ref.attachment:  # 附件1第3项: the row or item of that attachment
         if not tokens[0].startswith("附件") or ref.attachment is None or ref.item is None:
             return False

@@ -102,6 +102,16 @@ def repair_breaks(raw: str) -> str:
     return _BREAK.sub(join, raw.strip())
 
 
+def clause_id(doc_id: str, path: list[str]) -> str:
+    """A clause's id: its document, then its place in the numbering (五.二.1 for 五（二）1)."""
+    return f"{doc_id}#{'.'.join(path)}"
+
+
+def clause_path(id_: str) -> list[str]:
+    """The place in the numbering a clause id names (["五", "二", "1"]; ["序言"])."""
+    return id_.split("#", 1)[1].split(".")
+
+
 def cn_number(token: str) -> int | None:
     """'十六' -> 16, '五十三' -> 53, '一百零二' -> 102, '三千万' -> 30000000, '二〇二四' -> 2024,
     '１２' -> 12, '③' -> 3."""
@@ -602,7 +612,7 @@ def _parse_part(
         spans = department_spans(clause_text)
         clauses.append(
             Clause(
-                id=f"{doc_id}#{'.'.join(prefix + clause_path)}",
+                id=clause_id(doc_id, prefix + clause_path),
                 doc_id=doc_id,
                 source=source,
                 doc_title=doc_title,
