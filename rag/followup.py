@@ -59,7 +59,7 @@ _NEXT_POINTER = re.compile(r"下一(?:条|款|项)(?!政策|文件|规定|措施
 # The clauses cited, together (这些措施, 上面这几条).
 _PLURAL_POINTER = re.compile(r"(?:这|那|上面|上述|刚才)(?:这)?(?:些|几)(?:条|项|个)?(?:措施|条款|政策|规定|支持|内容)?")
 # The places not asked about yet (别的地方呢, 其他省市有没有).
-_OTHER_PLACES = re.compile(r"(?:别的|其他|其它|另外的?)(?:地方|地区|省市|城市|省份|省|市)")
+_OTHER_PLACES = re.compile(r"(?:别的|其他|其它|另外的)(?:地方|地区|省市|城市|省份)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
 # A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).

@@ -277,3 +277,8 @@ def test_who_is_responsible_for_these_is_asked_of_the_clauses_cited(policy_index
     one = conversation(("天津对夜间经济有什么措施", ["tianjin-new-consumption#一.二"]))
     assert resolve("这些措施由谁负责", one, policy_index).question == "《天津新型消费实施方案》（二）由谁负责"
     assert resolve("这些措施由谁负责", conversation(FIRST), policy_index).question == FIRST[0]
+
+
+def test_other_places_need_a_word_for_places(policy_index):
+    """另外市场监管… is no 另外的市: only 别的地方 / 其他地区 / 另外的省份 ask of the other regions."""
+    assert resolve("另外市场监管部门怎么管跨境电商", conversation(FIRST), policy_index).how != "switch"
