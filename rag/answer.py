@@ -356,13 +356,24 @@ def _detail_given(
 _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())
 
 
+# What a figure asked for is counted in: an amount in 元, a share in %, a time in years, months, days.
+# 培育5个以上 gives no amount, and 2022年 no share.
+_FIGURE_UNITS = (
+    (re.compile(r"金额|多少钱|几块钱|资金|(补贴|奖励|补助|资助|投资|扶持)(多少|几)"), re.compile(r"\d[\d.,]*\s*[万亿千]?元")),
+    (re.compile(r"比例|百分之|占比|百分比|[几多少]成"), re.compile(r"\d[\d.]*\s*[%％]|百分之|[一二三四五六七八九]成")),
+    (re.compile(r"什么时候|何时|哪一?年|多久|多长时间|期限"), re.compile(r"\d{4}\s*年|\d+\s*个?(?:月|日|天|年|工作日)")),
+)
+
+
 def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta) -> bool:
-    """Does the clause give the figure asked for? The quote must hold a number, and the words
-    around the question's 多少/几 must occur in the clause or its document's title (税收返还比例
-    does not; 生活性服务领域 names the document)."""
+    """Does the clause give the figure asked for? The quote must hold a number, in the unit asked
+    for (an amount, a share, a time), and the words around the question's 多少/几 must occur in the
+    clause or its document's title (税收返还比例 does not; 生活性服务领域 names the document)."""
     if not re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", quote):
         return False  # B2B, O2O and 5G are names, not figures
     phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if ASKS_QUANTITY.search(p)), question)
+    if any(asks.search(phrase) and not unit.search(quote) for asks, unit in _FIGURE_UNITS):
+        return False
     names = {phrase[start:end] for start, end in place_spans(phrase)}
     names |= {t for name in names for t in tokenize(name)}
     terms = [

@@ -320,3 +320,18 @@ def test_asked_who_is_responsible_the_answer_says_when_the_clause_names_no_one(p
     assert "未列明责任单位" in silent.answer
     named = pipeline.ask("《天津新型消费实施方案》（三）由哪些部门负责")
     assert named.citations[0].clause.departments and "未列明责任单位" not in named.answer
+
+
+@pytest.mark.parametrize(
+    "question, given",
+    [
+        ("天津对直播基地有什么支持，给多少钱", False),  # 培育5个以上 is a count, not an amount
+        ("天津新型消费方案对5G基站有啥目标，投资金额多少", False),  # 2022年 and 5万个 are no amount
+        ("天津新型消费方案5G基站要建多少个", True),
+        ("天津24小时便利店要占多少比例", True),  # 50%以上
+        ("天津对网络货运平台有啥目标，到哪一年", True),  # 到2027年
+    ],
+)
+def test_a_figure_asked_for_must_come_in_its_unit(pipeline, question, given):
+    answer = pipeline.ask(question)
+    assert (answer.reason == "answered") is given, answer.answer[:80]
