@@ -495,17 +495,14 @@ def pick_quote(
     if "\n" in quote or department_spans(quote):
         quote = sentences[best].text
         first = last = best
-    # 应当符合以下条件： says nothing by itself: the list it opens is the answer (its items may be lines).
-    while quote.endswith(("：", ":")) and last + 1 < len(sentences):
+    # 应当符合以下条件： says nothing by itself: the list it opens is the answer, its items (which may be
+    # lines) to the list's end.
+    opens = quote.endswith(("：", ":"))
+    while opens and last + 1 < len(sentences) and (quote.endswith(("：", ":")) or not quote.rstrip().endswith("。")):
         longer = clause.text[sentences[first].start : sentences[last + 1].end]
         if len(longer) > settings.list_quote_chars or department_spans(longer):
             break
         quote, last = longer, last + 1
-        while last + 1 < len(sentences) and not quote.rstrip().endswith("。"):  # the items, to the list's end
-            longer = clause.text[sentences[first].start : sentences[last + 1].end]
-            if len(longer) > settings.list_quote_chars or department_spans(longer):
-                break
-            quote, last = longer, last + 1
     departments: list[Department] = []
     for i in range(first, last + 1):
         for d in sentences[i].departments:

@@ -164,8 +164,7 @@ def _resolve_one(
         asked = detect_scope(topic, index.documents).regions | {index.meta(index.clause(c).doc_id).region for c in cited}
         regions = [r for r in dict.fromkeys(d.meta.region for d in index.documents) if r and r not in asked and r != NATIONAL]
         if regions:
-            last = _OPENER.sub("", _without_names(topic, index.documents))
-            return Resolution("和".join(regions) + last, "switch", about=_about(topic, cited, index))
+            return Resolution("和".join(regions) + _asked_again(topic, index), "switch", about=_about(topic, cited, index))
     names = _names(question, index.documents)
     pointer = _document_pointer(question, names)
     if pointer and not named_docs:
@@ -229,7 +228,7 @@ def _switched(question: str, topic: str, names: list[str], index: PolicyIndex) -
     keeps only what the last question was about: 广州的文件又是咋写的 after 工业互联网平台要建到多少个
     asks how, of 工业互联网平台, not how many. A bare one (那广州呢), or one asking as the last did,
     asks the whole last question again."""
-    last = _OPENER.sub("", _without_names(topic, index.documents))  # 换个问题，… opened the last turn, not this one
+    last = _asked_again(topic, index)
     own = _without_names(question, index.documents)
     pointer = _DOCUMENT_POINTER.match(own)
     if pointer and pointer.end() in word_boundaries(own):  # 广州那份咋写的: the pointer after the name is the name
@@ -239,6 +238,12 @@ def _switched(question: str, topic: str, names: list[str], index: PolicyIndex) -
         return named + last
     subject = _subject(last, index)
     return named + (f"关于{subject}，{own}" if subject else last)
+
+
+def _asked_again(topic: str, index: PolicyIndex) -> str:
+    """The last question as a switch asks it again: without its names, nor the opener of its turn
+    (换个问题，…), which opened that turn, not this one."""
+    return _OPENER.sub("", _without_names(topic, index.documents))
 
 
 def _joined(question: str, names: list[str]) -> str:
