@@ -15,13 +15,13 @@ from .asks import (
     ASKS_CONDITIONS,
     ASKS_DEPARTMENT,
     ASKS_FIGURE,
-    ASKS_QUANTITY,
     ASKS_SUPPORT,
     PROCEDURE,
     STATES_CONDITIONS,
     WHOLE_TEXT,
     asked_action,
     missing_detail,
+    quantity_asked,
 )
 from .bm25 import TELLING_SHARE
 from .expand import synonyms
@@ -371,7 +371,7 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     clause or its document's title (税收返还比例 does not; 生活性服务领域 names the document)."""
     if not re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", quote):
         return False  # B2B, O2O and 5G are names, not figures
-    phrase = next((p for p in re.split(r"[，。？！?!,；]", question) if ASKS_QUANTITY.search(p)), question)
+    phrase = quantity_asked(question) or question
     if any(asks.search(phrase) and not unit.search(quote) for asks, unit in _FIGURE_UNITS):
         return False
     names = {phrase[start:end] for start, end in place_spans(phrase)}
@@ -467,7 +467,7 @@ def pick_quote(
         return clause.text, clause.departments
     rows = index.sentence_rows(clause.id)
     query_terms = set(tokenize(question))
-    wants_figure = bool(ASKS_QUANTITY.search(question))
+    wants_figure = quantity_asked(question) is not None
     scores = np.zeros(len(sentences))
     for i, sentence in enumerate(sentences):
         terms = set(tokenize(sentence.text))

@@ -23,6 +23,39 @@ ASKS_SUPPORT = re.compile(
 _FIGURE_WORDS = r"多少|(?<!哪)几个|几[家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数|标准是(什么|多少)"
 ASKS_FIGURE = re.compile(_FIGURE_WORDS)
 ASKS_QUANTITY = re.compile(_FIGURE_WORDS + "|税率|费率|(罚款|收费|补贴|奖励)标准")
+_CLAUSE = re.compile(r"[^，。？！?!,；;、\s]+[？?]?")
+# What makes a clause a question; a clause without any is told, not asked.
+_INTERROGATIVE = re.compile(r"[？?吗呢么]|什么|啥|怎|咋|哪|谁|多少|是否|能否|可否|有没有|有无|([\u4e00-\u9fff])不\1")
+
+
+def quantity_asked(question: str) -> str | None:
+    """The clause of the question that asks for a figure, or None.
+
+    A figure word counts only where a word starts: 黑名单 holds no 名单, 十几个 no 几个, 很多大企业 no
+    多大. 几 is also the indefinite "a few": after 好 (摔过好几次), and in a clause that tells rather
+    than asks when a later clause asks the question (想挖几个人过来，有啥支持)."""
+    clauses = list(_CLAUSE.finditer(question))
+    starts = _word_starts(question)
+    later_asks = [bool(_INTERROGATIVE.search(c.group())) for c in clauses]
+    for n, clause in enumerate(clauses):
+        for match in ASKS_QUANTITY.finditer(clause.group()):
+            at = clause.start() + match.start()
+            if at not in starts:
+                continue
+            if match.group().startswith("几"):
+                told = not clause.group().endswith(("？", "?")) and any(later_asks[n + 1 :])
+                if question[at - 1 : at] == "好" or told:
+                    continue
+            return clause.group()
+    return None
+
+
+def _word_starts(text: str) -> set[int]:
+    starts, at = set(), 0
+    for word in word_sequence(text):
+        starts.add(at)
+        at += len(word)
+    return starts
 # People and companies, which policy texts never name: officials, inventors, recommendations,
 # lists of firms. 由谁牵头 / 归谁管 ask for a department and are not matched.
 _ASKS_PERSON = re.compile(
@@ -110,8 +143,8 @@ ASKS_DEFINITION = re.compile(r"什么意思|的定义|的含义|指的是什么|
 def missing_detail(question: str, action: str | None) -> str | None:
     """The kind of detail asked for that clauses may lack: person, opinion, definition, forecast, procedure
     or quantity."""
-    if _ASKS_PERSON.search(question):
-        return "person"
+    if any(match.start() in _word_starts(question) for match in _ASKS_PERSON.finditer(question)):
+        return "person"  # a word of its own: 黑名单 is no 名单
     if _ASKS_OPINION.search(question):
         return "opinion"
     if ASKS_DEFINITION.search(question):
@@ -120,7 +153,7 @@ def missing_detail(question: str, action: str | None) -> str | None:
         return "forecast"
     if action or ASKS_CONDITIONS.search(question) or any(pattern.search(question) for pattern in PROCEDURE):
         return "procedure"
-    if ASKS_QUANTITY.search(question):
+    if quantity_asked(question):
         return "quantity"
     return None
 

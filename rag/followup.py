@@ -35,7 +35,7 @@ from .asks import ASKS_DEPARTMENT, missing_detail, small_talk
 from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
-from .intent import NATIONAL, detect_scope, document_names, place_spans
+from .intent import NATIONAL, abbreviated, detect_scope, document_names, place_spans
 from .metadata import about_metadata, metadata_fields
 from .parse import cn_number
 from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_boundaries, word_sequence
@@ -186,6 +186,19 @@ def _resolve_one(
             return Resolution(_replace(question, pointer, f"《{index.meta(doc_id).short_title}》"), "deixis")
     if topic is None:
         return Resolution(question, "none", understood=bool(_rest(question, names)) or bool(names) or _has_topic(question, index))
+    lead = re.match(r"[^，,。？?！!\s]+[，,。？?！!\s]+(?=\S)", question)
+    if lead and names and not scope.reference and not metadata_fields(question):
+        # 浙江的呢 外地户口能交吗 / 换成浙江那个意见稿呢 也能这么登记不: a bare switch, then a short ask
+        # with no topic of its own: the last question of what is named, with that ask
+        first, rest = lead.group(0), question[lead.end() :]
+        first_names = _names(first, index.documents)
+        # the ask names no thing of its own (登记 asks, 工业互联网 and 金融支持 are topics that lead)
+        bare = not _telling_words(first, first_names, index) and not any(map(names_a_thing, _telling_words(rest, [], index)))
+        if first_names and bare and len(_rest(without_question_words(rest), [])) <= CARRY_REST:
+            switched = _switched(first, topic, first_names, index).rstrip("？?。！!")
+            return Resolution(f"{switched}，{rest}", "switch", about=_about(topic, cited, index))
+    if _OPENER.match(question) and _rest(_OPENER.sub("", question), names):
+        return Resolution(question, "none")  # 再问个别的，… / 换个问题，…: a question of its own
     if _names_new_thing(question, names, index) or small_talk(question) or not _HAN.search(question):
         return Resolution(question, "none")  # 房贷, 高考: a topic the corpus never names; 谢谢; another language
     own = _telling_words(question, names, index)
@@ -298,6 +311,17 @@ def _titled(question: str, index: PolicyIndex) -> str:
         ]  # fmt: skip
         if len(found) == 1:
             return question[:start] + f"《{found[0].meta.short_title}》" + question[pointer.end():]
+    # A document named short and pointed at (生活服务平台那份文件, 天津新消费那个): the one title that
+    # holds the name (of the place named, when one is).
+    regions = detect_scope(question, index.documents).regions
+    for pointer in _NAMED_POINTER.finditer(question):
+        run = re.search(r"[\u4e00-\u9fff]*$", question[: pointer.start()])
+        start = max([run.start(), *(e for s, e in place_spans(question) if run.start() <= e <= pointer.start())])
+        documents = [d for d in index.documents if not regions or d.meta.region in regions]
+        document = abbreviated(question[start : pointer.start()], documents)
+        if document is not None:
+            place = next((s for s, e in place_spans(question) if e == start), start)  # 天津 in 天津新消费那个
+            return question[:place] + f"《{document.meta.short_title}》" + question[pointer.end():]
     return question
 
 
@@ -406,10 +430,11 @@ def _rest(question: str, names: list[str]) -> str:
 
 def _without_names(question: str, documents: list[Document]) -> str:
     """The question with the places and documents it names removed ("北京对跨境电商…" → "对跨境电商…").
-    Names a character apart are one mention, with its postposition: 北京数字消费方案里 goes whole."""
+    Names a character apart are one mention, with its postposition: 北京数字消费方案里 goes whole
+    (天津，《…》 are two: the comma stays between what they named)."""
     spans: list[list[int]] = []
     for start, end in _name_spans(question, documents):
-        if spans and start - spans[-1][1] <= 1:
+        if spans and (start == spans[-1][1] or start - spans[-1][1] == 1 and _HAN.match(question, spans[-1][1])):
             spans[-1][1] = max(end, spans[-1][1])
         else:
             spans.append([start, end])

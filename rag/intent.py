@@ -107,6 +107,33 @@ def document_names(document: Document) -> list[str]:
     return [*titles, *document.aliases, *spoken]
 
 
+def abbreviated(phrase: str, documents: list[Document]) -> Document | None:
+    """The one document a shortened name means: its title holds the name's characters in order and
+    close together, as Chinese shortens (新消费 for 新型消费, 生活服务平台 for 生活性服务领域平台经济).
+    The longest ending of the phrase of at least three characters that any title holds decides; if
+    more than one title holds it, the phrase names none (服务平台)."""
+    for n in range(len(phrase), 2, -1):
+        tail = phrase[-n:]
+        found = [d for d in documents if any(_holds_in_order(t, tail) for t in (d.meta.title, d.meta.short_title))]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _holds_in_order(title: str, name: str) -> bool:
+    """Does the title hold the name's characters in this order, within twice the name's length?"""
+    for start in (i for i, c in enumerate(title) if c == name[0]):
+        at = start
+        for char in name[1:]:
+            at = title.find(char, at + 1)
+            if at < 0:
+                break
+        else:
+            if at - start + 1 <= 2 * len(name):
+                return True
+    return False
+
+
 def clause_numbers(clause: Clause) -> list[int | None]:
     return [cn_to_int(token) for token in clause_path(clause.id)]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.asks import asked_action, missing_detail, named_documents, small_talk
+from rag.asks import asked_action, missing_detail, named_documents, quantity_asked, small_talk
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,24 @@ def test_named_documents():
     # A title names no question: the kind of document alone, after 啥 or 什么, is asked for.
     assert named_documents("重庆对共享单车有啥管理办法") == []
     assert named_documents("我们这里的物业管理条例怎么规定的") == ["物业管理条例"]
+
+
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        ("补贴多少，怎么申请", "补贴多少"),
+        ("需要几个人", "需要几个人"),
+        ("补贴几年？怎么申请", "补贴几年？"),
+        ("跑单路上摔过好几次，有没有类似工伤的保障", None),  # 好几 is "several"
+        ("想从外地挖几个运营过来，对人才有啥支持", None),  # 几 told, the question asked after it
+        ("我们公司十几个人 能申请补贴吗", None),  # 十几个 is one word: no 几个 of its own
+        ("很多大企业有补贴吗", None),  # 很多 大: no 多大
+    ],
+)
+def test_the_figure_asked_is_a_question_word_where_a_word_starts(question, asked):
+    assert quantity_asked(question) == asked
+
+
+def test_a_person_word_must_be_a_word_of_its_own():
+    assert missing_detail("贷款能不能缓一缓 会不会上征信黑名单", None) is None  # 黑名单 is no 名单
+    assert missing_detail("重点平台企业名单有哪些", None) == "person"

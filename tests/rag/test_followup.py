@@ -282,3 +282,29 @@ def test_who_is_responsible_for_these_is_asked_of_the_clauses_cited(policy_index
 def test_other_places_need_a_word_for_places(policy_index):
     """另外市场监管… is no 另外的市: only 别的地方 / 其他地区 / 另外的省份 ask of the other regions."""
     assert resolve("另外市场监管部门怎么管跨境电商", conversation(FIRST), policy_index).how != "switch"
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("生活服务平台那份文件对人才有啥支持", "《天津生活性服务平台经济实施意见》对人才有啥支持"),
+        ("天津新消费那个方案对夜间经济有啥", "《天津新型消费实施方案》对夜间经济有啥"),
+        ("浙江平台经济那个文件里有没有写", "《浙江平台经济实施意见》里有没有写"),  # the place picks among titles
+        ("服务平台那个文件里有没有写", "服务平台那个文件里有没有写"),  # two titles hold it: none named
+    ],
+)
+def test_a_document_named_short_and_pointed_at_is_the_one_title_that_holds_the_name(policy_index, question, expected):
+    assert resolve(question, None, policy_index).question == expected
+
+
+def test_a_bare_switch_then_a_short_ask_asks_the_last_question_there_with_that_ask(policy_index):
+    """浙江的呢 外地户口能交吗: the last question, of 浙江, with the ask of this turn."""
+    history = conversation(("跑外卖的能自己交社保吗", ["tianjin-new-consumption#四.十六"]))
+    resolution = resolve("浙江的呢 外地户口能交吗", history, policy_index)
+    assert (resolution.question, resolution.how) == ("浙江跑外卖的能自己交社保吗，外地户口能交吗", "switch")
+
+
+def test_a_switch_keeps_the_punctuation_between_two_names_of_the_last_question(policy_index):
+    """…过来天津，《…》对人才…: removing both names keeps the comma, so the narrative is not glued to the ask."""
+    history = conversation(("想挖几个运营过来天津，生活服务平台那份文件对人才有啥支持", ["tianjin-life-services#三.二"]))
+    assert resolve("换成生产性服务那份呢", history, policy_index).question == "《天津生产性服务平台经济实施意见》想挖几个运营过来，对人才有啥支持"
