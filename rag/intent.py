@@ -121,7 +121,8 @@ def abbreviated(phrase: str, documents: list[Document]) -> Document | None:
 
 
 def _holds_in_order(title: str, name: str) -> bool:
-    """Does the title hold the name's characters in this order, within twice the name's length?"""
+    """Does the title hold the name's characters in this order, within three times the name's length
+    (网约车 in 网络预约出租汽车)?"""
     for start in (i for i, c in enumerate(title) if c == name[0]):
         at = start
         for char in name[1:]:
@@ -129,7 +130,7 @@ def _holds_in_order(title: str, name: str) -> bool:
             if at < 0:
                 break
         else:
-            if at - start + 1 <= 2 * len(name):
+            if at - start + 1 <= 3 * len(name):
                 return True
     return False
 
