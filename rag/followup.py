@@ -35,7 +35,7 @@ from .asks import ASKS_DEPARTMENT, missing_detail, small_talk
 from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
-from .intent import NATIONAL, abbreviated, detect_scope, document_names, place_spans
+from .intent import abbreviated, detect_scope, document_names, place_spans
 from .metadata import about_metadata, metadata_fields
 from .parse import cn_number
 from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_boundaries, word_sequence
@@ -54,12 +54,6 @@ _DOCUMENT_POINTER = re.compile(
 )
 # The first or the last of what was cited (前者 / 后面那个 / 最后一条).
 _ORDINAL_POINTER = re.compile(r"(?P<last>后面|后一|最后)(?:那|一)?[个条项]|(?P<first>前面|前一)(?:那|一)?个|(?P<latter>后者)|(?P<former>前者)")
-# The clause after the one cited (下一条; 后一条 of two cited is the latter): reading on.
-_NEXT_POINTER = re.compile(r"下一(?:条|款|项)(?!政策|文件|规定|措施)|^那?下条")
-# The clauses cited, together (这些措施, 上面这几条).
-_PLURAL_POINTER = re.compile(r"(?:这|那|上面|上述|刚才)(?:这)?(?:些|几)(?:条|项|个)?(?:措施|条款|政策|规定|支持|内容)?")
-# The places not asked about yet (别的地方呢, 其他省市有没有).
-_OTHER_PLACES = re.compile(r"(?:别的|其他|其它|另外的)(?:地方|地区|省市|城市|省份)")
 # What is left of a question once names, pointers, punctuation and sentence particles are taken out.
 _PARTICLES = re.compile(r"[\s，。？！?!、；：“”\"'（）()《》]|[呢吗吧啊呀嘛哦]|^(?:那么?|还有|那请问|请问)")
 # A pointer right after a document's name, part of the name (生活性服务那份, 新型消费这个方案).
@@ -127,15 +121,6 @@ def _resolve_one(
     if not cited and shown and scope.regions and all(index.meta(index.clause(c).doc_id).region not in scope.regions for c in shown):
         shown = []  # 把广州那条… after a decline: not a clause of another place, cited before it
     cited_before = cited or shown or []
-    following = _NEXT_POINTER.search(question)
-    following = following if following and following.start() in word_boundaries(question) else None  # not 以下一条
-    if following and not named_docs and cited_before:  # 下一条呢: the clause after the one cited, read on
-        clause = index.clause(cited_before[0])
-        clauses = index.document(clause.doc_id).clauses
-        at = next(n for n, c in enumerate(clauses) if c.id == clause.id)
-        if at + 1 == len(clauses):
-            return Resolution(question, "deixis", understood=False)
-        return Resolution(_replace(question, following, _clause_name(clauses[at + 1], index)), "deixis")
     if ordinal and not pointer and not named_docs and len(cited_before) > 1:  # 后面那个 of two clauses cited: the last
         clause = index.clause(cited_before[-1] if ordinal.group("last") or ordinal.group("latter") else cited_before[0])
         return Resolution(_replace(question, ordinal, _clause_name(clause, index)), "deixis")
@@ -152,19 +137,6 @@ def _resolve_one(
             return Resolution(_replace(question, pointer, f"《{meta.short_title}》{pointer.group(0)}"), "deixis")
         clause = index.clause(cited_before[n - 1])
         return Resolution(_replace(question, pointer, _clause_name(clause, index)), "deixis")
-    plural = _PLURAL_POINTER.search(question)
-    if plural and cited and topic and ASKS_DEPARTMENT.search(question) and not named_docs:
-        # 这些措施由谁负责: the clauses cited, each answered with its own departments (the last answer again)
-        if len(cited) == 1:
-            return Resolution(_replace(question, plural, _clause_name(index.clause(cited[0]), index)), "deixis")
-        return Resolution(topic, "deixis")
-    others = _OTHER_PLACES.search(question)
-    if others and topic and not named_docs and not scope.regions:
-        # 别的地方呢: the last question, of every loaded region it did not name
-        asked = detect_scope(topic, index.documents).regions | {index.meta(index.clause(c).doc_id).region for c in cited}
-        regions = [r for r in dict.fromkeys(d.meta.region for d in index.documents) if r and r not in asked and r != NATIONAL]
-        if regions:
-            return Resolution("和".join(regions) + _asked_again(topic, index), "switch", about=_about(topic, cited, index))
     names = _names(question, index.documents)
     pointer = _document_pointer(question, names)
     if pointer and not named_docs:

@@ -236,15 +236,6 @@ def test_a_switch_keeps_how_places_are_joined_and_drops_the_last_turns_opener(po
     assert resolve("浙江呢", history, policy_index).question == "浙江5G基站要建多少个"
 
 
-def test_the_next_clause_is_the_one_after_the_clause_cited(policy_index):
-    """下一条呢 reads on in the document cited; 以下条件 holds no pointer."""
-    history = conversation(("天津新型消费实施方案（三）怎么规定的", ["tianjin-new-consumption#一.三"]))
-    assert resolve("下一条呢", history, policy_index).question == "《天津新型消费实施方案》（四）呢"
-    last = conversation(("天津新型消费方案最后一条", ["tianjin-new-consumption#结语"]))
-    assert not resolve("下一条呢", last, policy_index).understood
-    assert resolve("需要满足以下条件吗", history, policy_index).how != "deixis"
-
-
 def test_a_fact_of_a_document_asked_alone_is_asked_of_the_document_cited(policy_index):
     """文号是多少 after an answer from one document: that document's 文号 (文号 is no new topic,
     though no clause uses the word), not the last topic and its 文号."""
@@ -262,26 +253,6 @@ def test_a_fact_of_a_document_asked_alone_is_asked_of_the_document_cited(policy_
 )
 def test_one_character_pronouns_are_words_of_their_own(policy_index, question, expected):
     assert resolve(question, conversation(FIRST), policy_index).question == expected
-
-
-def test_other_places_are_the_loaded_regions_not_asked_yet(policy_index):
-    """别的地方呢 after a question on one region asks it of every other region the corpus holds."""
-    resolution = resolve("别的地方呢", conversation(FIRST), policy_index)
-    assert (resolution.question, resolution.how) == ("重庆和浙江对跨境电商有哪些支持？", "switch")
-    assert resolution.about  # only clauses on what the last answer was about answer it there
-
-
-def test_who_is_responsible_for_these_is_asked_of_the_clauses_cited(policy_index):
-    """这些措施由谁负责: one clause cited is that clause; several are the last answer again, which names
-    each clause's departments (one question cannot name two clauses)."""
-    one = conversation(("天津对夜间经济有什么措施", ["tianjin-new-consumption#一.二"]))
-    assert resolve("这些措施由谁负责", one, policy_index).question == "《天津新型消费实施方案》（二）由谁负责"
-    assert resolve("这些措施由谁负责", conversation(FIRST), policy_index).question == FIRST[0]
-
-
-def test_other_places_need_a_word_for_places(policy_index):
-    """另外市场监管… is no 另外的市: only 别的地方 / 其他地区 / 另外的省份 ask of the other regions."""
-    assert resolve("另外市场监管部门怎么管跨境电商", conversation(FIRST), policy_index).how != "switch"
 
 
 @pytest.mark.parametrize(
