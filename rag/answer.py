@@ -33,7 +33,7 @@ from .parse import clause_path, department_spans
 from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
-from .tokens import parts, tokenize, without_question_words, word_sequence, words, written_forms
+from .tokens import abbreviates, names_a_thing, parts, tokenize, without_question_words, word_sequence, words, written_forms
 
 def covered(index: PolicyIndex) -> str:
     """What the corpus holds, from the documents loaded: "北京、广州、江苏的4份政策文件"."""
@@ -326,8 +326,17 @@ def evidence_words(
     return [
         term
         for term in retrieval.terms
-        if term not in excluded and index.bm25.telling(term, settings.evidence_max_share)
+        if term not in excluded and (index.bm25.telling(term, settings.evidence_max_share) or _shortened(term, index))
     ]
+
+
+def _shortened(term: str, index: PolicyIndex) -> bool:
+    """A name the corpus writes only in full (个体户 for 个体工商户): evidence where the full form is.
+    Three characters at least, and a noun: two are found in order by chance."""
+    return (
+        len(term) >= 3 and index.bm25.document_share(term) == 0 and names_a_thing(term)
+        and any(abbreviates(term, clause.text) for clause in index.clauses)
+    )  # fmt: skip
 
 
 def _unknown_words(retrieval: Retrieval, index: PolicyIndex) -> list[str]:
@@ -338,7 +347,7 @@ def supported(clause: Clause, evidence: list[str]) -> bool:
     """Does the clause contain an evidence word? A question without any (平台企业能享受哪些支持)
     is left to the relevance threshold."""
     text = clause.text + "".join(clause.path)
-    return not evidence or any(term in text for term in evidence)
+    return not evidence or any(term in text or len(term) >= 3 and abbreviates(term, clause.text) for term in evidence)
 
 
 def _detail_given(

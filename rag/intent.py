@@ -8,6 +8,7 @@ from .corpus import Document
 from .parse import clause_path, cn_number
 from .places import gazetteer
 from .records import Clause
+from .tokens import abbreviates
 
 NATIONAL = "全国"  # the region of national documents: they apply everywhere
 
@@ -114,25 +115,10 @@ def abbreviated(phrase: str, documents: list[Document]) -> Document | None:
     more than one title holds it, the phrase names none (服务平台)."""
     for n in range(len(phrase), 2, -1):
         tail = phrase[-n:]
-        found = [d for d in documents if any(_holds_in_order(t, tail) for t in (d.meta.title, d.meta.short_title))]
+        found = [d for d in documents if any(abbreviates(tail, t) for t in (d.meta.title, d.meta.short_title))]
         if found:
             return found[0] if len(found) == 1 else None
     return None
-
-
-def _holds_in_order(title: str, name: str) -> bool:
-    """Does the title hold the name's characters in this order, within three times the name's length
-    (网约车 in 网络预约出租汽车)?"""
-    for start in (i for i, c in enumerate(title) if c == name[0]):
-        at = start
-        for char in name[1:]:
-            at = title.find(char, at + 1)
-            if at < 0:
-                break
-        else:
-            if at - start + 1 <= 3 * len(name):
-                return True
-    return False
 
 
 def clause_numbers(clause: Clause) -> list[int | None]:

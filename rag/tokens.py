@@ -126,6 +126,22 @@ QUESTION_WORDS = frozenset(
 )
 
 
+def abbreviates(short: str, text: str, spread: int = 3) -> bool:
+    """Does the text hold the characters of `short` in this order, within `spread` times its length,
+    as Chinese shortens a name (个体户 for 个体工商户, 新消费 for 新型消费, 网约车 for 网络预约出租汽车)?"""
+    if not short:
+        return False
+    for start in (i for i, c in enumerate(text) if c == short[0]):
+        at = start
+        for char in short[1:]:
+            at = text.find(char, at + 1)
+            if at < 0 or at - start >= spread * len(short):
+                break
+        else:
+            return True
+    return False
+
+
 def longest_first(words: Iterable[str]) -> list[str]:
     """Words to try the longest first, equal lengths in a fixed order (not a set's, which changes
     from run to run)."""

@@ -335,3 +335,10 @@ def test_asked_who_is_responsible_the_answer_says_when_the_clause_names_no_one(p
 def test_a_figure_asked_for_must_come_in_its_unit(pipeline, question, given):
     answer = pipeline.ask(question)
     assert (answer.reason == "answered") is given, answer.answer[:80]
+
+
+def test_a_word_the_corpus_writes_only_in_full_is_evidence_where_the_full_form_is(pipeline):
+    """个体户 is nowhere in the corpus, 个体工商户 is: the clause on registering one is not dropped for
+    lacking the question's words (before, a clause on 电商 was cited instead)."""
+    _, answer = pipeline.run("我在重庆拼多多上开了个店，没有门面，办个体户执照住址那栏填啥？")
+    assert [c.clause.id for c in answer.citations][:1] == ["chongqing-platform-economy#三.一"]
