@@ -365,6 +365,8 @@ def _detail_given(
 _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())
 
 
+# A number standing alone: B2B, O2O and 5G are names, not figures.
+_FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])")
 # What a figure asked for is counted in: an amount in 元, a share in %, a time in years, months, days.
 # 培育5个以上 gives no amount, and 2022年 no share.
 _FIGURE_UNITS = (
@@ -378,8 +380,8 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     """Does the clause give the figure asked for? The quote must hold a number, in the unit asked
     for (an amount, a share, a time), and the words around the question's 多少/几 must occur in the
     clause or its document's title (税收返还比例 does not; 生活性服务领域 names the document)."""
-    if not re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", quote):
-        return False  # B2B, O2O and 5G are names, not figures
+    if not _FIGURE.search(quote):
+        return False
     phrase = quantity_asked(question) or question
     if any(asks.search(phrase) and not unit.search(quote) for asks, unit in _FIGURE_UNITS):
         return False
@@ -485,7 +487,7 @@ def pick_quote(
         if retrieval.vector is not None and i < len(rows):
             dense = float(index.sentence_vectors[rows[i]] @ retrieval.vector)
         heading_only = i == 0 and clause.heading and sentence.text.rstrip("。") == clause.heading
-        figure = 0.1 if wants_figure and re.search(r"\d", sentence.text) else 0.0
+        figure = 0.1 if wants_figure and _FIGURE.search(sentence.text) else 0.0
         scores[i] = dense + 0.3 * overlap + figure - (0.5 if heading_only else 0.0)
     best = int(np.argmax(scores))
     first = last = best

@@ -342,3 +342,9 @@ def test_a_word_the_corpus_writes_only_in_full_is_evidence_where_the_full_form_i
     lacking the question's words (before, a clause on 电商 was cited instead)."""
     _, answer = pipeline.run("我在重庆拼多多上开了个店，没有门面，办个体户执照住址那栏填啥？")
     assert [c.clause.id for c in answer.citations][:1] == ["chongqing-platform-economy#三.一"]
+
+
+def test_a_name_with_a_digit_is_no_figure_when_a_quote_is_picked(pipeline):
+    """报关审核要等多久: the sentence with 3个工作日 is quoted, not the one on B2B (a name, not a number)."""
+    _, answer = pipeline.run("天津对做跨境电商有啥新支持，报关审核要等多久")
+    assert answer.answerable and "3个工作日" in answer.citations[0].quote
