@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 Kind = Literal["policy", "case", "complaint", "service", "chat", "foreign"]
 KINDS: tuple[Kind, ...] = ("policy", "case", "complaint", "service", "chat", "foreign")
 MODEL_FILE = "judge.json"
+_DOCUMENT_KIND = re.compile(r"文件|方案|意见|通知|办法|条例")
 # Signals the answer model weighs, in this order (the training command writes their weights).
 SIGNALS = (
     "content_dense",  # best cosine of the question (place and document names removed) with any window
@@ -221,7 +222,9 @@ class Judge:
         judgement.fields = tuple(metadata_fields(question))
         # Learned, only of a question that names a document (a follow-up's 这份 is replaced by its title):
         # 广州的消费券一般什么时候发 asks for no date of issue.
-        names_document = bool(retrieval.scope.named_docs) or "《" in question
+        # A place's documents named by their kind (天津那份文件, 重庆的方案) are named too.
+        named = bool(retrieval.scope.named_docs) or "《" in question
+        names_document = named or bool(retrieval.scope.regions) and bool(_DOCUMENT_KIND.search(question))
         if not judgement.fields and learned and names_document:
             learned_field = self.fields.field(question, retrieval.vector)
             judgement.fields = (learned_field,) if learned_field else ()

@@ -123,3 +123,12 @@ def test_decisions_the_wording_and_scope_settle_come_before_the_models(pipeline,
     judgement = pipeline.judge.judge(question, pipeline.retriever.retrieve(question, k=5))
     assert (judgement.answerable, judgement.reason) == (answerable, reason)
     assert judgement.signals == {}  # no model was consulted
+
+
+def test_a_place_s_documents_named_by_their_kind_are_asked_their_facts(pipeline):
+    """天津那份文件是哪天发的: no title, but a place's document by its kind; with several, each one's date
+    (the learned field model reads 哪天发的, which no keyword lists)."""
+    _, answer = pipeline.run("天津那份文件是哪天发的")
+    assert answer.reason == "metadata"
+    tianjin = [d.meta.short_title for d in pipeline.index.documents if d.meta.region == "天津"]
+    assert len(tianjin) > 1 and all(title in answer.answer for title in tianjin)
