@@ -221,7 +221,7 @@ def test_an_article_asked_of_a_place_is_its_own_documents_not_every_national_one
 def test_documents_of_other_structures_are_answered_whole(small_corpus, tmp_path, embedder):
     """Real documents added to the corpus: a sentence that opens a list (应当符合以下条件：) is quoted with
     its items, items numbered as clauses of their own are cited after it, and a question on when a
-    document takes effect is told its 施行 date."""
+    document takes effect is told its 施行 date; a place's document and a document named short are found."""
     from rag.pipeline import Pipeline
 
     for name in ("nat-ride-hailing-2016", "gz-public-housing-2024"):
@@ -237,3 +237,10 @@ def test_documents_of_other_structures_are_answered_whole(small_corpus, tmp_path
     ]  # fmt: skip
     effective = pipeline.ask("网络预约出租汽车经营服务管理暂行办法是哪天开始施行的")
     assert effective.reason == "metadata" and "2016年11月1日起施行" in effective.answer
+    # A place's document asked a fact of is its own, not the national ones that apply there too.
+    dated = pipeline.ask("重庆那份文件是哪天发的")
+    assert dated.reason == "metadata" and "重庆" in dated.answer and "网络预约" not in dated.answer
+    # A document named short (网约车 for 网络预约出租汽车) and pointed at is that document.
+    from rag.followup import resolve
+
+    assert resolve("网约车那个办法对驾驶员有啥要求", None, pipeline.index).question.startswith("《网络预约出租汽车经营服务管理暂行办法》")
