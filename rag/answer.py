@@ -330,11 +330,15 @@ def evidence_words(
     ]
 
 
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _shortened(term: str, index: PolicyIndex) -> bool:
     """A name the corpus writes only in full (个体户 for 个体工商户): evidence where the full form is.
-    Three characters at least, and a noun: two are found in order by chance."""
+    Three Chinese characters at least, and a noun: two are found in order by chance, and digits
+    (2026年) are no shortening."""
     return (
-        len(term) >= 3 and index.bm25.document_share(term) == 0 and names_a_thing(term)
+        len(term) >= 3 and _HAN_ONLY.fullmatch(term) is not None and index.bm25.document_share(term) == 0 and names_a_thing(term)
         and any(abbreviates(term, clause.text) for clause in index.clauses)
     )  # fmt: skip
 
@@ -347,7 +351,7 @@ def supported(clause: Clause, evidence: list[str]) -> bool:
     """Does the clause contain an evidence word? A question without any (平台企业能享受哪些支持)
     is left to the relevance threshold."""
     text = clause.text + "".join(clause.path)
-    return not evidence or any(term in text or len(term) >= 3 and abbreviates(term, clause.text) for term in evidence)
+    return not evidence or any(term in text or len(term) >= 3 and _HAN_ONLY.fullmatch(term) and abbreviates(term, clause.text) for term in evidence)
 
 
 def _detail_given(

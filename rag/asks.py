@@ -29,7 +29,7 @@ _INTERROGATIVE = re.compile(r"[？?吗呢么]|什么|啥|怎|咋|哪|谁|多少|
 
 
 def quantity_asked(question: str) -> str | None:
-    """The clause of the question that asks for a figure, or None.
+    """The clauses of the question that ask for a figure (具体给多少 一个标准补多少钱: both), or None.
 
     A figure word counts only where a word starts: 黑名单 holds no 名单, 十几个 no 几个, 很多大企业 no
     多大. 几 is also the indefinite "a few": after 好 (摔过好几次), and in a clause that tells rather
@@ -37,6 +37,7 @@ def quantity_asked(question: str) -> str | None:
     clauses = list(_CLAUSE.finditer(question))
     starts = _word_starts(question)
     later_asks = [bool(_INTERROGATIVE.search(c.group())) for c in clauses]
+    asking = []
     for n, clause in enumerate(clauses):
         for match in ASKS_QUANTITY.finditer(clause.group()):
             at = clause.start() + match.start()
@@ -46,8 +47,9 @@ def quantity_asked(question: str) -> str | None:
                 told = not clause.group().endswith(("？", "?")) and any(later_asks[n + 1 :])
                 if question[at - 1 : at] == "好" or told:
                     continue
-            return clause.group()
-    return None
+            asking.append(clause.group())
+            break
+    return "，".join(asking) or None
 
 
 def _word_starts(text: str) -> set[int]:

@@ -71,6 +71,7 @@ def test_named_documents():
     "question, asked",
     [
         ("补贴多少，怎么申请", "补贴多少"),
+        ("具体给多少 一个标准补多少钱", "具体给多少，一个标准补多少钱"),  # both ask: the unit is in the second
         ("需要几个人", "需要几个人"),
         ("补贴几年？怎么申请", "补贴几年？"),
         ("跑单路上摔过好几次，有没有类似工伤的保障", None),  # 好几 is "several"
