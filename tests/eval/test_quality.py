@@ -28,7 +28,7 @@ def test_own_test_split_ranking_citations_and_abstention(own_test):
 @pytest.mark.xfail(
     strict=True,
     reason="missed target: 5.3% of answerable test questions declined (≤3% wanted), facts 90.0% (≥93%); "
-    "colloquial paraphrases are declined by the judge (eval/README.md, split dev2: 38.5% of them)",
+    "colloquial paraphrases are declined by the judge (eval/README.md, split dev2: 33.8% of its answerable questions)",
 )
 def test_own_test_split_false_declines_and_facts(own_test):
     answers = answer_metrics(own_test)
@@ -74,7 +74,7 @@ def test_followup_test_split_new_questions_inherit_nothing(followup_test):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="missed target: follow-up test recall@5 86.4% (≥90% wanted), declined when it should 75.0% (≥90%); "
+    reason="missed target: follow-up test recall@5 86.4% (≥90% wanted), declined when it should 83.3% (≥90%); "
     "an unanswerable switch or three-turn chain is answered, details asked after a carry are not checked (eval/README.md)",
 )
 def test_followup_test_split_recall_and_declines(followup_test):
