@@ -335,8 +335,8 @@ _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 def _shortened(term: str, index: PolicyIndex) -> bool:
     """A name the corpus writes only in full (个体户 for 个体工商户): evidence where the full form is.
-    Three Chinese characters at least, and a noun: two are found in order by chance, and digits
-    (2026年) are no shortening."""
+    Three Chinese characters at least, and a noun: two are found in order by chance, and a number
+    (2026) shortens nothing."""
     return (
         len(term) >= 3 and _HAN_ONLY.fullmatch(term) is not None and index.bm25.document_share(term) == 0 and names_a_thing(term)
         and any(abbreviates(term, clause.text) for clause in index.clauses)

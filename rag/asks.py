@@ -58,6 +58,8 @@ def _word_starts(text: str) -> set[int]:
         starts.add(at)
         at += len(word)
     return starts
+
+
 # People and companies, which policy texts never name: officials, inventors, recommendations,
 # lists of firms. 由谁牵头 / 归谁管 ask for a department and are not matched.
 _ASKS_PERSON = re.compile(
