@@ -6,6 +6,7 @@ ends with its citation marker [n]. When nothing relevant was retrieved, say so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -33,7 +34,7 @@ from .parse import clause_path, department_spans
 from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
 from .retrieve import Retrieval
 from .sentences import split_sentences
-from .tokens import abbreviates, names_a_thing, parts, tokenize, without_question_words, word_sequence, words, written_forms
+from .tokens import abbreviates, names_a_thing, part_of_speech, parts, tokenize, without_question_words, word_sequence, words, written_forms
 
 def covered(index: PolicyIndex) -> str:
     """What the corpus holds, from the documents loaded: "北京、广州、江苏的4份政策文件"."""
@@ -171,7 +172,7 @@ def answer_question(
             (
                 hit
                 for hit, quote in options
-                if _detail_given(missing, worded, hit.clause, quote, action, index.meta(hit.clause.doc_id))
+                if _detail_given(missing, worded, hit.clause, quote, action, index.meta(hit.clause.doc_id), known)
                 and topic
                 and supported(hit.clause, topic)
             ),
@@ -355,10 +356,11 @@ def supported(clause: Clause, evidence: list[str]) -> bool:
 
 
 def _detail_given(
-    kind: str, question: str, clause: Clause, quote: str, action: str | None, meta: DocumentMeta
+    kind: str, question: str, clause: Clause, quote: str, action: str | None, meta: DocumentMeta,
+    known: Callable[[str], bool] | None = None,
 ) -> bool:
     if kind == "quantity":
-        return _figure_given(question, clause, quote, meta)
+        return _figure_given(question, clause, quote, meta, known)
     if kind == "procedure":
         return _procedure_given(question, clause, quote, action)
     if kind == "definition":
@@ -380,7 +382,9 @@ _FIGURE_UNITS = (
 )
 
 
-def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta) -> bool:
+def _figure_given(
+    question: str, clause: Clause, quote: str, meta: DocumentMeta, known: Callable[[str], bool] | None = None
+) -> bool:
     """Does the clause give the figure asked for? The quote must hold a number, in the unit asked
     for (an amount, a share, a time), and the words around the question's 多少/几 must occur in the
     clause or its document's title (税收返还比例 does not; 生活性服务领域 names the document)."""
@@ -393,12 +397,25 @@ def _figure_given(question: str, clause: Clause, quote: str, meta: DocumentMeta)
     names |= {t for name in names for t in tokenize(name)}
     terms = [
         t for t in tokenize(without_question_words(ASKS_FIGURE.sub(" ", phrase)))
-        if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit()
+        if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit() and not _told_only(t, known)
     ]
     haystack = (clause.text + " ".join(clause.path) + meta.title).lower()  # tokens are lower-cased
     # A compound the clause does not use counts when its parts are there: 要建 in 累计建成.
     missing = sum(not (t in haystack or _parts_in(t, haystack)) for t in terms)
     return missing == 0 or (missing == 1 and len(terms) >= 4)  # a long phrase may word one term otherwise (网上/网络)
+
+
+# jieba's tags of the words that tell rather than name: verbs, adverbs, places and directions, pronouns,
+# prepositions, conjunctions, particles, interjections (想, 知道, 到底, 市里, 里).
+_TELLING_TAGS = frozenset("v vd vg d s f r p c u uj ul uz ug ud uv y e".split())
+
+
+def _told_only(term: str, known: Callable[[str], bool] | None) -> bool:
+    """A word of the telling around a figure (想知道, 市里, 到底), not of what is counted: the corpus
+    never uses it and each of its dictionary parts tells. GDP, 万元 and 奖励标准 are what is counted."""
+    if known is None or known(term):
+        return False
+    return all(part_of_speech(p) in _TELLING_TAGS for p in parts(term))
 
 
 def _parts_in(term: str, haystack: str) -> bool:

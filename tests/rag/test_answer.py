@@ -357,3 +357,15 @@ def test_a_shortening_is_chinese_and_a_noun(policy_index):
 
     assert _shortened("个体户", policy_index)
     assert not _shortened("2026", policy_index)
+
+
+def test_the_telling_around_a_figure_need_not_be_in_the_clause(pipeline):
+    """想知道市里规划要打造几个…: 想知道 and 市里 tell, no clause uses them, and the clause that gives
+    the number (2至3个) answers. A counted thing the corpus never names (GDP) is still looked for."""
+    from rag.answer import _told_only
+
+    known = lambda word: pipeline.index.bm25.document_share(word) > 0  # noqa: E731
+    assert _told_only("想知道", known) and _told_only("市里", known)
+    assert not _told_only("GDP", known) and not _told_only("万元", known)
+    _, answer = pipeline.run("我是做货运的，想知道市里规划要打造几个网络货运的聚集区")
+    assert answer.answerable and "2至3个" in answer.citations[0].quote
