@@ -336,12 +336,17 @@ _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 def _shortened(term: str, index: PolicyIndex) -> bool:
     """A name the corpus writes only in full (个体户 for 个体工商户): evidence where the full form is.
-    Three Chinese characters at least, and a noun: two are found in order by chance, and a number
-    (2026) shortens nothing."""
+    A noun, and (`_shortens`) three Chinese characters at least."""
     return (
-        len(term) >= 3 and _HAN_ONLY.fullmatch(term) is not None and index.bm25.document_share(term) == 0 and names_a_thing(term)
-        and any(abbreviates(term, clause.text) for clause in index.clauses)
+        index.bm25.document_share(term) == 0 and names_a_thing(term)
+        and any(_shortens(term, clause.text) for clause in index.clauses)
     )  # fmt: skip
+
+
+def _shortens(term: str, text: str) -> bool:
+    """Does the term shorten a name the text writes in full? Three Chinese characters at least: two
+    are found in order by chance, and a number (2026) shortens nothing."""
+    return len(term) >= 3 and _HAN_ONLY.fullmatch(term) is not None and abbreviates(term, text)
 
 
 def _unknown_words(retrieval: Retrieval, index: PolicyIndex) -> list[str]:
@@ -352,7 +357,7 @@ def supported(clause: Clause, evidence: list[str]) -> bool:
     """Does the clause contain an evidence word? A question without any (平台企业能享受哪些支持)
     is left to the relevance threshold."""
     text = clause.text + "".join(clause.path)
-    return not evidence or any(term in text or len(term) >= 3 and _HAN_ONLY.fullmatch(term) and abbreviates(term, clause.text) for term in evidence)
+    return not evidence or any(term in text or _shortens(term, clause.text) for term in evidence)
 
 
 def _detail_given(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from .places import gazetteer
-from .tokens import part_of_speech, word_sequence
+from .tokens import part_of_speech, word_boundaries, word_sequence
 
 ASKS_SUPPORT = re.compile(
     r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
@@ -35,7 +35,7 @@ def quantity_asked(question: str) -> str | None:
     多大. 几 is also the indefinite "a few": after 好 (摔过好几次), and in a clause that tells rather
     than asks when a later clause asks the question (想挖几个人过来，有啥支持)."""
     clauses = list(_CLAUSE.finditer(question))
-    starts = _word_starts(question)
+    starts = word_boundaries(question)  # where a word starts (or the text ends)
     later_asks = [bool(_INTERROGATIVE.search(c.group())) for c in clauses]
     asking = []
     for n, clause in enumerate(clauses):
@@ -50,14 +50,6 @@ def quantity_asked(question: str) -> str | None:
             asking.append(clause.group())
             break
     return "，".join(asking) or None
-
-
-def _word_starts(text: str) -> set[int]:
-    starts, at = set(), 0
-    for word in word_sequence(text):
-        starts.add(at)
-        at += len(word)
-    return starts
 
 
 # People and companies, which policy texts never name: officials, inventors, recommendations,
@@ -147,7 +139,8 @@ ASKS_DEFINITION = re.compile(r"什么意思|的定义|的含义|指的是什么|
 def missing_detail(question: str, action: str | None) -> str | None:
     """The kind of detail asked for that clauses may lack: person, opinion, definition, forecast, procedure
     or quantity."""
-    if any(match.start() in _word_starts(question) for match in _ASKS_PERSON.finditer(question)):
+    starts = word_boundaries(question)
+    if any(match.start() in starts for match in _ASKS_PERSON.finditer(question)):
         return "person"  # a word of its own: 黑名单 is no 名单
     if _ASKS_OPINION.search(question):
         return "opinion"

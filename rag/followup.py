@@ -35,7 +35,7 @@ from .asks import ASKS_DEPARTMENT, missing_detail, small_talk
 from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
-from .intent import abbreviated, detect_scope, document_names, place_spans
+from .intent import ANY_DOCUMENT, DOCUMENT_KINDS, abbreviated, detect_scope, document_names, place_spans
 from .metadata import about_metadata, metadata_fields
 from .parse import cn_number
 from .tokens import longest_first, names_a_thing, tokenize, without_question_words, word_boundaries, word_sequence
@@ -45,8 +45,7 @@ How = Literal["none", "deixis", "switch", "carry"]
 _NUMBER = "0-9一二三四五六七八九十"
 # Demonstratives and pronouns that point at a cited clause, or at its document.
 _CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:刚才|前面)?(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
-# What a document is called: any kind (文件, 政策), or its kind (意见, 方案…).
-_ANY_KIND, _KINDS = "政策|文件", "(?:征求)?意见稿|意见|方案|通知|办法|条例"
+_ANY_KIND, _KINDS = ANY_DOCUMENT, DOCUMENT_KINDS  # how documents are called (rag/intent.py)
 # A locative with nothing before it (那里面…, 里头有没有…) is inside what was last spoken of.
 _DOCUMENT_POINTER = re.compile(
     rf"(?:这|该|此|那|上述|上面)(?:个|份|项|部|一)?(?:{_ANY_KIND}|规定|{_KINDS}|措施)|(?:这|该|此|那)[份部]"
@@ -160,7 +159,7 @@ def _resolve_one(
         return Resolution(question, "none", understood=bool(_rest(question, names)) or bool(names) or _has_topic(question, index))
     lead = re.match(r"[^，,。？?！!\s]+[，,。？?！!\s]+(?=\S)", question)
     if lead and names and not scope.reference and not metadata_fields(question):
-        # 浙江的呢 外地户口能交吗 / 换成浙江那个意见稿呢 也能这么登记不: a bare switch, then a short ask
+        # 广州的呢 外地户口能交吗 / 换成广州那个意见稿呢 也能这么登记不: a bare switch, then a short ask
         # with no topic of its own: the last question of what is named, with that ask
         first, rest = lead.group(0), question[lead.end() :]
         first_names = _names(first, index.documents)
@@ -283,16 +282,17 @@ def _titled(question: str, index: PolicyIndex) -> str:
         ]  # fmt: skip
         if len(found) == 1:
             return question[:start] + f"《{found[0].meta.short_title}》" + question[pointer.end():]
-    # A document named short and pointed at (生活服务平台那份文件, 天津新消费那个): the one title that
-    # holds the name (of the place named, when one is).
+    # A document named short and pointed at (网约车那个办法, 北京新消费那个): the one title that holds the
+    # name (of the place named, when one is).
     regions = detect_scope(question, index.documents).regions
+    documents = [d for d in index.documents if not regions or d.meta.region in regions]
+    spans = place_spans(question)
     for pointer in _NAMED_POINTER.finditer(question):
         run = re.search(r"[\u4e00-\u9fff]*$", question[: pointer.start()])
-        start = max([run.start(), *(e for s, e in place_spans(question) if run.start() <= e <= pointer.start())])
-        documents = [d for d in index.documents if not regions or d.meta.region in regions]
+        start = max([run.start(), *(e for s, e in spans if run.start() <= e <= pointer.start())])
         document = abbreviated(question[start : pointer.start()], documents)
         if document is not None:
-            place = next((s for s, e in place_spans(question) if e == start), start)  # 天津 in 天津新消费那个
+            place = next((s for s, e in spans if e == start), start)  # 北京 in 北京新消费那个
             return question[:place] + f"《{document.meta.short_title}》" + question[pointer.end():]
     return question
 
@@ -403,7 +403,7 @@ def _rest(question: str, names: list[str]) -> str:
 def _without_names(question: str, documents: list[Document]) -> str:
     """The question with the places and documents it names removed ("北京对跨境电商…" → "对跨境电商…").
     Names a character apart are one mention, with its postposition: 北京数字消费方案里 goes whole
-    (天津，《…》 are two: the comma stays between what they named)."""
+    (北京，《…》 are two: the comma stays between what they named)."""
     spans: list[list[int]] = []
     for start, end in _name_spans(question, documents):
         if spans and (start == spans[-1][1] or start - spans[-1][1] == 1 and _HAN.match(question, spans[-1][1])):

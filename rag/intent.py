@@ -11,6 +11,8 @@ from .records import Clause
 from .tokens import abbreviates
 
 NATIONAL = "全国"  # the region of national documents: they apply everywhere
+# What a document is called: any kind (文件, 政策), or its kind (意见, 方案…).
+ANY_DOCUMENT, DOCUMENT_KINDS = "政策|文件", "(?:征求)?意见稿|意见|方案|通知|办法|条例"
 
 _CN = "一二三四五六七八九十百零两"
 

@@ -35,6 +35,7 @@ from .asks import named_documents, small_talk
 from .expand import synonyms
 from .fields import FieldModel, load_fields
 from .index import PolicyIndex
+from .intent import DOCUMENT_KINDS
 from .metadata import metadata_fields
 from .modelfile import read_model, write_model
 from .records import Reason
@@ -46,7 +47,7 @@ logger = logging.getLogger(__name__)
 Kind = Literal["policy", "case", "complaint", "service", "chat", "foreign"]
 KINDS: tuple[Kind, ...] = ("policy", "case", "complaint", "service", "chat", "foreign")
 MODEL_FILE = "judge.json"
-_DOCUMENT_KIND = re.compile(r"文件|方案|意见|通知|办法|条例")
+_DOCUMENT_KIND = re.compile(rf"文件|{DOCUMENT_KINDS}")  # a kind of document, not 政策 (广州的政策有哪些 asks content)
 # Signals the answer model weighs, in this order (the training command writes their weights).
 SIGNALS = (
     "content_dense",  # best cosine of the question (place and document names removed) with any window
@@ -222,7 +223,7 @@ class Judge:
         judgement.fields = tuple(metadata_fields(question))
         # Learned, only of a question that names a document (a follow-up's 这份 is replaced by its title):
         # 广州的消费券一般什么时候发 asks for no date of issue.
-        # A place's documents named by their kind (天津那份文件, 重庆的方案) are named too.
+        # A place's documents named by their kind (北京那份文件, 广州的方案) are named too.
         named = bool(retrieval.scope.named_docs) or "《" in question
         names_document = named or bool(retrieval.scope.regions) and bool(_DOCUMENT_KIND.search(question))
         if not judgement.fields and learned and names_document:

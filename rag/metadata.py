@@ -67,7 +67,7 @@ def metadata_answer(
     """Answer 文号 / 日期 / 发文机关 / 有效性 / 公开属性 / 主送单位 questions from document metadata."""
     documents = _documents_asked_about(retrieval, index)
     if retrieval.scope.regions and not retrieval.scope.named_docs:
-        # 天津的文件是哪天发的: that place's own documents; the national ones apply there but are not its
+        # 北京的文件是哪天发的: that place's own documents; the national ones apply there but are not its
         documents = [d for d in documents if d.meta.region in retrieval.scope.regions] or documents
     if not documents or len(documents) > 3:
         return None
