@@ -87,6 +87,11 @@ class Resolution:
     # A switch asks the last question of another place: only a clause on what the last answer was
     # about (the last question's words that every clause it cited uses) answers it there.
     about: tuple[str, ...] = ()
+    # A question of its own that names no place nor document, in a conversation that had one: where
+    # to look when nothing answers it as it stands (the last answer's document, or the one place the
+    # last question named), as (region, doc_id), and how that is written before the question.
+    within: tuple[str | None, str | None] | None = None
+    scope: str = ""
 
 
 def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Resolution:
@@ -168,10 +173,15 @@ def _resolve_one(
         if first_names and bare and len(_rest(without_question_words(rest), [])) <= CARRY_REST:
             switched = _switched(first, topic, first_names, index).rstrip("？?。！!")
             return Resolution(f"{switched}，{rest}", "switch", about=_about(topic, cited, index))
+    if small_talk(question) or not _HAN.search(question):
+        return Resolution(question, "none")  # 谢谢; another language
+    own_question = Resolution(question, "none")
+    if not names and not _WHICH_DOCUMENT.search(question):
+        own_question.within, own_question.scope = _within(topic, cited, index)
     if _OPENER.match(question) and _rest(_OPENER.sub("", question), names):
-        return Resolution(question, "none")  # 再问个别的，… / 换个问题，…: a question of its own
-    if _names_new_thing(question, names, index) or small_talk(question) or not _HAN.search(question):
-        return Resolution(question, "none")  # 房贷, 高考: a topic the corpus never names; 谢谢; another language
+        return own_question  # 再问个别的，… / 换个问题，…: a question of its own
+    if _names_new_thing(question, names, index):
+        return own_question  # 房贷, 高考: a topic the corpus never names
     own = _telling_words(question, names, index)
     # 广州的呢 / 广州的文件又是咋写的: the last question, asked of what is named (广州那份的文号 asks its own fact)
     if names and not own and not scope.reference and not metadata_fields(question):
@@ -186,7 +196,7 @@ def _resolve_one(
         if own and not short or _asks_of_document(topic, index) or metadata_fields(question) and not own:
             return Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
-    return Resolution(question, "none")
+    return own_question
 
 
 def _about(topic: str, cited: list[str], index: PolicyIndex) -> tuple[str, ...]:
@@ -312,6 +322,20 @@ def _scope_of(topic: str, cited: list[str], index: PolicyIndex) -> str:
     if len(documents) == 1:
         return f"《{index.meta(documents.pop()).short_title}》"
     return "".join(_names(topic, index.documents))
+
+
+def _within(topic: str, cited: list[str], index: PolicyIndex) -> tuple[tuple[str | None, str | None] | None, str]:
+    """Where the last turn was, as a retrieval filter (region, doc_id) and as written: the one document
+    its answer cited, else the one place its question named; None when it was not in one."""
+    documents = {index.clause(c).doc_id for c in cited}
+    if len(documents) == 1:
+        doc_id = documents.pop()
+        return (None, doc_id), f"《{index.meta(doc_id).short_title}》"
+    regions = detect_scope(topic, index.documents).regions
+    if len(regions) == 1:
+        region = next(iter(regions))
+        return (region, None), region
+    return None, ""
 
 
 def _asks_of_document(question: str, index: PolicyIndex) -> bool:

@@ -101,6 +101,16 @@ class Pipeline:
         if not understood:
             return _Step(asked, retrieval, unclear_followup(question, self.index), today, deadline, False)
         answer = self._compose(asked, retrieval, today)
+        if answer.reason in _ELSEWHERE and resolution.within and asked == resolution.question and not (region or doc_id):
+            # Nothing answers it as it stands: where the conversation was (its document, or its place).
+            # Asked with the place's name, as the user would have typed it; not the document's title,
+            # whose words the judge would take for the question's own.
+            place, document = resolution.within
+            scoped = f"{place or self.index.meta(document).region or ''}{asked}"
+            found = self.retriever.retrieve(scoped, k=top_k, region=place, doc_id=document)
+            there = self._compose(scoped, found, today)
+            if there.answerable:
+                asked, retrieval, answer = f"{resolution.scope}{asked}", found, there
         if answer.citations and asked != question and self.answering.use_judge and resolution.how != "switch":
             # 我在平台交的押金退不回来，我该怎么办 / 能去告它嘛: a personal case stays one, whatever was asked
             # before it, and its 它 is not the document. A pointer (这份, 这条) ties a question to the
@@ -139,6 +149,10 @@ class Pipeline:
 
     def search(self, query: str, k: int = 10, mode: SearchMode = "hybrid", **filters: str | None) -> list[Hit]:
         return self.retriever.retrieve(query, k=k, mode=mode, **filters).hits
+
+
+# Declines that another scope can mend; a personal case or small talk stays one wherever it is asked.
+_ELSEWHERE = ("not_in_documents", "detail_not_given")
 
 
 @dataclass

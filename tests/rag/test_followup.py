@@ -279,3 +279,23 @@ def test_a_switch_keeps_the_punctuation_between_two_names_of_the_last_question(p
     """…过来天津，《…》对人才…: removing both names keeps the comma, so the narrative is not glued to the ask."""
     history = conversation(("想挖几个运营过来天津，生活服务平台那份文件对人才有啥支持", ["tianjin-life-services#三.二"]))
     assert resolve("换成生产性服务那份呢", history, policy_index).question == "《天津生产性服务平台经济实施意见》想挖几个运营过来，对人才有啥支持"
+
+
+def test_a_question_naming_no_place_is_asked_where_the_conversation_was_when_nothing_answers_it_as_it_stands(pipeline):
+    """A question of its own that names no place is first answered as it stands; declined so, it is
+    asked of the document the last answer cited. A new topic that another document answers keeps
+    its own answer, and a personal case stays declined wherever it is asked."""
+    def second(first, followup):
+        _, answer = pipeline.run(first)
+        history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+        return pipeline.run(followup, history=history)[1]
+
+    assert not pipeline.ask("利用地铁公交捎带快递吗").answerable  # alone: no place, declined
+    scoped = second("天津对快递进社区有什么措施", "利用地铁公交捎带快递吗")
+    assert scoped.answerable and scoped.citations[0].clause.id == "tianjin-life-services#四.二"
+    assert scoped.resolved_question == "《天津生活性服务平台经济实施意见》利用地铁公交捎带快递吗"
+    elsewhere = second("天津对快递进社区有什么措施", "超大型平台要不要定期交合规报告")
+    assert elsewhere.resolved_question == "超大型平台要不要定期交合规报告"
+    assert [c.clause.id for c in elsewhere.citations] == ["zhejiang-platform-economy#二.三.19"]
+    case = second("重庆对中小企业上云有啥支持", "我在平台交的押金退不回来，我该怎么办")
+    assert case.reason == "personal_case" and not case.citations
