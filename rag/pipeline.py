@@ -10,7 +10,7 @@ from pathlib import Path
 from .answer import AnswerSettings, answer_question, unclear_followup
 from .embed import Embedder
 from .errors import IndexCorrupt, IndexMissing, IndexStale, UnknownDocument, UnknownRegion
-from .followup import Turn, on_topic, resolve
+from .followup import Resolution, Turn, on_topic, resolve
 from .generate import Generator, StreamEvent, pieces
 from .index import PolicyIndex, build_index, load_index
 from .judge import Judge, JudgeModel
@@ -102,15 +102,8 @@ class Pipeline:
             return _Step(asked, retrieval, unclear_followup(question, self.index), today, deadline, False)
         answer = self._compose(asked, retrieval, today)
         if answer.reason in _ELSEWHERE and resolution.within and asked == resolution.question and not (region or doc_id):
-            # Nothing answers it as it stands: where the conversation was (its document, or its place).
-            # Asked with the place's name, as the user would have typed it; not the document's title,
-            # whose words the judge would take for the question's own.
-            place, document = resolution.within
-            scoped = f"{place or self.index.meta(document).region or ''}{asked}"
-            found = self.retriever.retrieve(scoped, k=top_k, region=place, doc_id=document)
-            there = self._compose(scoped, found, today)
-            if there.answerable:
-                asked, retrieval, answer = f"{resolution.scope}{asked}", found, there
+            if there := self._where_it_was(asked, resolution, retrieval, top_k, today):
+                asked, retrieval, answer = there
         if answer.citations and asked != question and self.answering.use_judge and resolution.how != "switch":
             # 我在平台交的押金退不回来，我该怎么办 / 能去告它嘛: a personal case stays one, whatever was asked
             # before it, and its 它 is not the document. A pointer (这份, 这条) ties a question to the
@@ -125,6 +118,23 @@ class Pipeline:
         answer.question, answer.resolved_question = question, asked
         generate = bool(self.generator and understood and self.generator.eligible(answer, retrieval))
         return _Step(asked, retrieval, answer, today, deadline, generate)
+
+    def _where_it_was(
+        self, question: str, resolution: Resolution, retrieval: Retrieval, top_k: int, today: date
+    ) -> tuple[str, Retrieval, Answer] | None:
+        """A question declined as it stands, answered where the conversation was (its document, or its
+        place), when the question's own words found a clause there. Asked with the place's name, as
+        the user would have typed it; not the document's title, whose words the judge would take for
+        the question's own."""
+        assert resolution.within is not None
+        place, document = resolution.within
+        inside = lambda doc_id: doc_id == document if document else self.index.meta(doc_id).region == place  # noqa: E731
+        if not any(inside(h.clause.doc_id) for h in retrieval.hits):
+            return None
+        scoped = f"{place or self.index.meta(document).region or ''}{question}"
+        found = self.retriever.retrieve(scoped, k=top_k, region=place, doc_id=document)
+        answer = self._compose(scoped, found, today)
+        return (f"{resolution.scope}{question}", found, answer) if answer.answerable else None
 
     def _compose(self, question: str, retrieval: Retrieval, today: date) -> Answer:
         """Judge the retrieval, then compose the extractive answer."""
