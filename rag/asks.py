@@ -19,8 +19,8 @@ ASKS_SUPPORT = re.compile(
 # Questions after a figure (amounts, counts, dates) that policy texts may not give. ASKS_FIGURE
 # holds the words that only ask; 税率, 费率 and 奖励标准 also name what is measured, which the clause must
 # name too: 退税率 is not given by a clause on 出口.
-# 哪几个部门 asks which ones, not how many (哪几家 asks for firms, which texts do not name either).
-_FIGURE_WORDS = r"多少|(?<!哪)几个|几[家项天年次只位点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数|标准是(什么|多少)"
+# 哪几个部门 / 哪几项 ask which ones, not how many (哪几家 asks for firms, which texts do not name either).
+_FIGURE_WORDS = r"多少|(?<!哪)几个|几[家天年次只位]|(?<!哪)几[项点]|多久|多长时间|多大|多高|哪一?年|什么时候|何时|比例是|金额|百分之|具体数|标准是(什么|多少)"
 ASKS_FIGURE = re.compile(_FIGURE_WORDS)
 ASKS_QUANTITY = re.compile(_FIGURE_WORDS + "|税率|费率|(罚款|收费|补贴|奖励)标准")
 _CLAUSE = re.compile(r"[^，。？！?!,；;、\s]+[？?]?")

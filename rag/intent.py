@@ -98,7 +98,43 @@ def detect_scope(question: str, documents: list[Document]) -> Scope:
         scope.foreign = []
     scope.doc_ids = chosen
     scope.reference = find_reference(question)
+    if not scope.reference and len(chosen) == 1 and _ASKS_ITEMS.search(question):
+        document = next(d for d in documents if d.meta.id in chosen)
+        scope.reference.part = part_named(question, document)
     return scope
+
+
+# A question after the items of a part (保障措施有哪几条, 政策支持那块有几条, 分哪几个方面).
+_ASKS_ITEMS = re.compile(r"[哪几]{1,2}[个]?(?:条|块|项|点|部分|方面)")
+
+
+def part_named(question: str, document: Document) -> int | None:
+    """The part of the document whose heading the question names: the one heading that shares the
+    longest run of characters with it, of four or more and most of the heading (政策支持 of
+    强化政策支持; 保障措施, not 平台经济 of 优化平台经济生态), the document's own names left out."""
+    question = re.sub(r"《[^》]*》", "", question)
+    for alias in sorted(document_names(document), key=len, reverse=True):
+        question = question.replace(alias, "")
+    headings: dict[int, str] = {}
+    for clause in document.clauses:
+        number = clause_numbers(clause)[0]
+        if number is not None and clause.path and not clause.id.split("#")[-1].startswith("附件"):
+            headings.setdefault(number, clause.path[0])
+    runs = {number: _longest_run(question, heading) for number, heading in headings.items()}
+    best = max(runs.values(), default=0)
+    named = [number for number, run in runs.items() if run == best]
+    return named[0] if best >= 4 and 2 * best > len(headings[named[0]]) and len(named) == 1 else None
+
+
+def _longest_run(a: str, b: str) -> int:
+    """The length of the longest run of characters the two texts share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best
 
 
 def document_names(document: Document) -> list[str]:

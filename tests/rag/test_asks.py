@@ -51,6 +51,8 @@ def test_small_talk():
         ("到2025年天津要培育几家领军平台企业？", "quantity"),
         ("这条是哪几个部门负责的", None),  # which departments, not how many
         ("要培育的头部企业具体是哪几家", "person"),  # which firms: counted, never named
+        ("保障措施有哪几项", None),  # which items: listed, not counted
+        ("保障措施有几项", "quantity"),
     ],
 )
 def test_missing_detail(question, kind):

@@ -299,3 +299,20 @@ def test_a_question_naming_no_place_is_asked_where_the_conversation_was_when_not
     assert [c.clause.id for c in elsewhere.citations] == ["zhejiang-platform-economy#二.三.19"]
     case = second("重庆对中小企业上云有啥支持", "我在平台交的押金退不回来，我该怎么办")
     assert case.reason == "personal_case" and not case.citations
+
+
+def test_a_part_named_by_its_heading_lists_its_clauses_and_then_its_nth_is_reachable(pipeline):
+    """保障措施分哪几条 names a part by its heading, not its number: its clauses, in order; then
+    第一条 is the first of them. A word of the title found in many headings names no part."""
+    first = "天津生产性服务那份 保障措施分哪几条"
+    _, answer = pipeline.run(first)
+    cited = [c.clause.id for c in answer.citations]
+    assert cited == ["tianjin-productive-services#六.一", "tianjin-productive-services#六.二", "tianjin-productive-services#六.三"]
+    history = [Turn("user", first), Turn("assistant", answer.answer, cited)]
+    _, followup = pipeline.run("第一条具体说啥", history=history)
+    assert followup.resolved_question == "《天津生产性服务平台经济实施意见》六（一）具体说啥"
+    assert [c.clause.id for c in followup.citations] == ["tianjin-productive-services#六.一"]
+    listed = pipeline.ask("浙江那个征求意见稿的保障措施有哪几项")  # 哪几项 asks which, not how many
+    assert [c.clause.id for c in listed.citations] == [f"zhejiang-platform-economy#三.{n}" for n in "一二三四"]
+    loose = pipeline.ask("天津生产性服务那份 平台经济有哪几条")
+    assert not any(c.clause.id.startswith("tianjin-productive-services#四.") for c in loose.citations)
