@@ -89,9 +89,8 @@ class Resolution:
     about: tuple[str, ...] = ()
     # A question of its own that names no place nor document, in a conversation that had one: where
     # to look when nothing answers it as it stands (the last answer's document, or the one place the
-    # last question named), as (region, doc_id), and how that is written before the question.
+    # last question named), as (region, doc_id).
     within: tuple[str | None, str | None] | None = None
-    scope: str = ""
 
 
 def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Resolution:
@@ -177,7 +176,7 @@ def _resolve_one(
         return Resolution(question, "none")  # 谢谢; another language
     own_question = Resolution(question, "none")
     if not names and not _WHICH_DOCUMENT.search(question):
-        own_question.within, own_question.scope = _within(topic, cited, index)
+        own_question.within = _within(topic, cited, index)
     if _OPENER.match(question) and _rest(_OPENER.sub("", question), names):
         return own_question  # 再问个别的，… / 换个问题，…: a question of its own
     if _names_new_thing(question, names, index):
@@ -318,24 +317,24 @@ def on_topic(text: str, about: tuple[str, ...], index: PolicyIndex) -> bool:
 
 def _scope_of(topic: str, cited: list[str], index: PolicyIndex) -> str:
     """Where the last turn was: the one document its answer cited, else what its question named."""
-    documents = {index.clause(c).doc_id for c in cited}
-    if len(documents) == 1:
-        return f"《{index.meta(documents.pop()).short_title}》"
+    if doc_id := _one_document(cited, index):
+        return f"《{index.meta(doc_id).short_title}》"
     return "".join(_names(topic, index.documents))
 
 
-def _within(topic: str, cited: list[str], index: PolicyIndex) -> tuple[tuple[str | None, str | None] | None, str]:
-    """Where the last turn was, as a retrieval filter (region, doc_id) and as written: the one document
-    its answer cited, else the one place its question named; None when it was not in one."""
+def _one_document(cited: list[str], index: PolicyIndex) -> str | None:
+    """The document of the clauses cited, when they are all of one."""
     documents = {index.clause(c).doc_id for c in cited}
-    if len(documents) == 1:
-        doc_id = documents.pop()
-        return (None, doc_id), f"《{index.meta(doc_id).short_title}》"
+    return documents.pop() if len(documents) == 1 else None
+
+
+def _within(topic: str, cited: list[str], index: PolicyIndex) -> tuple[str | None, str | None] | None:
+    """Where the last turn was, as a retrieval filter (region, doc_id): the one document its answer
+    cited, else the one place its question named; None when it was not in one."""
+    if doc_id := _one_document(cited, index):
+        return None, doc_id
     regions = detect_scope(topic, index.documents).regions
-    if len(regions) == 1:
-        region = next(iter(regions))
-        return (region, None), region
-    return None, ""
+    return (next(iter(regions)), None) if len(regions) == 1 else None
 
 
 def _asks_of_document(question: str, index: PolicyIndex) -> bool:

@@ -8,7 +8,7 @@ from .corpus import Document
 from .parse import clause_path, cn_number
 from .places import gazetteer
 from .records import Clause
-from .tokens import abbreviates
+from .tokens import abbreviates, longest_first
 
 NATIONAL = "全国"  # the region of national documents: they apply everywhere
 # What a document is called: any kind (文件, 政策), or its kind (意见, 方案…).
@@ -113,12 +113,13 @@ def part_named(question: str, document: Document) -> int | None:
     longest run of characters with it, of four or more and most of the heading (政策支持 of
     强化政策支持; 保障措施, not 平台经济 of 优化平台经济生态), the document's own names left out."""
     question = re.sub(r"《[^》]*》", "", question)
-    for alias in sorted(document_names(document), key=len, reverse=True):
+    for alias in longest_first(set(document_names(document))):
         question = question.replace(alias, "")
     headings: dict[int, str] = {}
     for clause in document.clauses:
-        number = clause_numbers(clause)[0]
-        if number is not None and clause.path and not clause.id.split("#")[-1].startswith("附件"):
+        first = clause_path(clause.id)[0]
+        number = cn_to_int(first)
+        if number is not None and clause.path and not first.startswith("附件"):
             headings.setdefault(number, clause.path[0])
     runs = {number: _longest_run(question, heading) for number, heading in headings.items()}
     best = max(runs.values(), default=0)

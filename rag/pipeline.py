@@ -134,7 +134,8 @@ class Pipeline:
         scoped = f"{place or self.index.meta(document).region or ''}{question}"
         found = self.retriever.retrieve(scoped, k=top_k, region=place, doc_id=document)
         answer = self._compose(scoped, found, today)
-        return (f"{resolution.scope}{question}", found, answer) if answer.answerable else None
+        shown = f"《{self.index.meta(document).short_title}》" if document else place
+        return (f"{shown}{question}", found, answer) if answer.answerable else None
 
     def _compose(self, question: str, retrieval: Retrieval, today: date) -> Answer:
         """Judge the retrieval, then compose the extractive answer."""

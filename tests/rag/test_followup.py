@@ -11,6 +11,13 @@ def conversation(*turns):
     return history
 
 
+def answer_after(pipeline, first, followup):
+    """The follow-up's answer, after the first question asked and answered by the pipeline."""
+    _, answer = pipeline.run(first)
+    history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
+    return pipeline.run(followup, history=history)[1]
+
+
 FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#一.三", "tianjin-life-services#二.一"])
 
 
@@ -86,19 +93,13 @@ def test_chains_resolve_turn_by_turn_and_no_history_changes_nothing(policy_index
 def test_a_personal_case_is_never_carried(pipeline):
     """The kind model reads the user's own words: a story about their own deposit stays a case,
     though it is short of a topic of its own and follows a policy question on deposits."""
-    first = "浙江对平台押金、保证金这些费用怎么监管？"
-    _, answer = pipeline.run(first)
-    history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
-    _, followup = pipeline.run("那我交的押金一直退不回来，该咋办", history=history)
+    followup = answer_after(pipeline, "浙江对平台押金、保证金这些费用怎么监管？", "那我交的押金一直退不回来，该咋办")
     assert followup.resolved_question == "那我交的押金一直退不回来，该咋办"
     assert not followup.answerable and not followup.citations
 
 
 def test_a_document_fact_asked_in_other_words_after_a_pointer(pipeline):
-    first = "重庆对完善社会信用体系提了哪些要求？"
-    _, answer = pipeline.run(first)
-    history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
-    _, followup = pipeline.run("这个文件是哪年出的", history=history)
+    followup = answer_after(pipeline, "重庆对完善社会信用体系提了哪些要求？", "这个文件是哪年出的")
     assert followup.resolved_question == "《重庆平台经济实施意见》是哪年出的"
     assert followup.reason == "metadata" and "2020年" in followup.answer
 
@@ -106,15 +107,10 @@ def test_a_document_fact_asked_in_other_words_after_a_pointer(pipeline):
 def test_a_switch_is_answered_only_by_a_clause_on_the_same_thing(pipeline):
     """The issue's example: 重庆's text never mentions 直播, so 那重庆呢 after a question on 直播电商 is
     declined without citations, while 那浙江呢 after 跨境电商 is answered from its 跨境电子商务 clause."""
-    def second(first, followup):
-        _, answer = pipeline.run(first)
-        history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
-        return pipeline.run(followup, history=history)[1]
-
-    declined = second("天津对直播电商有什么支持措施？", "那重庆呢？")
+    declined = answer_after(pipeline, "天津对直播电商有什么支持措施？", "那重庆呢？")
     assert declined.resolved_question == "重庆对直播电商有什么支持措施？"
     assert not declined.answerable and not declined.citations
-    answered = second("天津对跨境电商有哪些支持？", "那浙江呢？")
+    answered = answer_after(pipeline, "天津对跨境电商有哪些支持？", "那浙江呢？")
     assert answered.answerable and answered.citations[0].clause.id == "zhejiang-platform-economy#二.二.15"
 
 
@@ -285,19 +281,14 @@ def test_a_question_naming_no_place_is_asked_where_the_conversation_was_when_not
     """A question of its own that names no place is first answered as it stands; declined so, it is
     asked of the document the last answer cited. A new topic that another document answers keeps
     its own answer, and a personal case stays declined wherever it is asked."""
-    def second(first, followup):
-        _, answer = pipeline.run(first)
-        history = [Turn("user", first), Turn("assistant", answer.answer, [c.clause.id for c in answer.citations])]
-        return pipeline.run(followup, history=history)[1]
-
     assert not pipeline.ask("利用地铁公交捎带快递吗").answerable  # alone: no place, declined
-    scoped = second("天津对快递进社区有什么措施", "利用地铁公交捎带快递吗")
+    scoped = answer_after(pipeline, "天津对快递进社区有什么措施", "利用地铁公交捎带快递吗")
     assert scoped.answerable and scoped.citations[0].clause.id == "tianjin-life-services#四.二"
     assert scoped.resolved_question == "《天津生活性服务平台经济实施意见》利用地铁公交捎带快递吗"
-    elsewhere = second("天津对快递进社区有什么措施", "超大型平台要不要定期交合规报告")
+    elsewhere = answer_after(pipeline, "天津对快递进社区有什么措施", "超大型平台要不要定期交合规报告")
     assert elsewhere.resolved_question == "超大型平台要不要定期交合规报告"
     assert [c.clause.id for c in elsewhere.citations] == ["zhejiang-platform-economy#二.三.19"]
-    case = second("重庆对中小企业上云有啥支持", "我在平台交的押金退不回来，我该怎么办")
+    case = answer_after(pipeline, "重庆对中小企业上云有啥支持", "我在平台交的押金退不回来，我该怎么办")
     assert case.reason == "personal_case" and not case.citations
 
 
