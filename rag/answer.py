@@ -378,12 +378,16 @@ _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建�
 
 # A number standing alone: B2B, O2O and 5G are names, not figures.
 _FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])")
+# A numeral with its measure word (一次, 两个, 三家) counts; it is not what is counted.
+_COUNTED = re.compile(r"[一两二三四五六七八九十几]+[次个家项条届批种位]")
+# A frequency is a figure of time written in words (按季度, 每半年, 每年): it answers 多久一次.
+_FREQUENCY = re.compile(r"[按每](?:[一两三四五六半]个?)?(?:季度|年度|年|月|周|日|天)")
 # What a figure asked for is counted in: an amount in 元, a share in %, a time in years, months, days.
 # 培育5个以上 gives no amount, and 2022年 no share.
 _FIGURE_UNITS = (
     (re.compile(r"金额|多少钱|几块钱|资金|(补贴|奖励|补助|资助|投资|扶持)(多少|几)"), re.compile(r"\d[\d.,]*\s*[万亿千]?元")),
     (re.compile(r"比例|百分之|占比|百分比|[几多少]成"), re.compile(r"\d[\d.]*\s*[%％]|百分之|[一二三四五六七八九]成")),
-    (re.compile(r"什么时候|何时|哪一?年|多久|多长时间|期限"), re.compile(r"\d{4}\s*年|\d+\s*个?(?:月|日|天|年|工作日)")),
+    (re.compile(r"什么时候|何时|哪一?年|多久|多长时间|期限"), re.compile(r"\d{4}\s*年|\d+\s*个?(?:月|日|天|年|工作日)|" + _FREQUENCY.pattern)),
 )
 
 
@@ -393,16 +397,17 @@ def _figure_given(
     """Does the clause give the figure asked for? The quote must hold a number, in the unit asked
     for (an amount, a share, a time), and the words around the question's 多少/几 must occur in the
     clause or its document's title (税收返还比例 does not; 生活性服务领域 names the document)."""
-    if not _FIGURE.search(quote):
-        return False
     phrase = quantity_asked(question) or question
+    if not (_FIGURE.search(quote) or _FREQUENCY.search(quote) and _FIGURE_UNITS[-1][0].search(phrase)):
+        return False
     if any(asks.search(phrase) and not unit.search(quote) for asks, unit in _FIGURE_UNITS):
         return False
     names = {phrase[start:end] for start, end in place_spans(phrase)}
     names |= {t for name in names for t in tokenize(name)}
     terms = [
         t for t in tokenize(without_question_words(ASKS_FIGURE.sub(" ", phrase)))
-        if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit() and not _told_only(t, known)
+        if len(t) >= 2 and t not in _GENERIC and t not in names and not t.isdigit() and not _COUNTED.fullmatch(t)
+        and not _told_only(t, known)
     ]
     haystack = (clause.text + " ".join(clause.path) + meta.title).lower()  # tokens are lower-cased
     # A compound the clause does not use counts when its parts are there: 要建 in 累计建成.

@@ -179,6 +179,8 @@ def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipe
         ("天津生活性服务领域要培育几个直播产业园区？", "5个以上"),
         # one of the question's words (网上) is worded otherwise in the clause (网络销售)
         ("天津农产品网上销售的线上交易额目标是多少？", "5亿元"),
+        # a frequency is a time written in words; 一次 counts, it is not what is counted
+        ("天津生活性服务平台经济的综合评价结果多久通报一次？", "按季度"),
     ],
 )
 def test_figures_the_texts_give_are_answered(pipeline, question, figure):
@@ -330,6 +332,7 @@ def test_asked_who_is_responsible_the_answer_says_when_the_clause_names_no_one(p
         ("天津新型消费方案5G基站要建多少个", True),
         ("天津24小时便利店要占多少比例", True),  # 50%以上
         ("天津对网络货运平台有啥目标，到哪一年", True),  # 到2027年
+        ("浙江平台企业合规报告多久交一次", False),  # the clause sets up the reports, with no time nor frequency
     ],
 )
 def test_a_figure_asked_for_must_come_in_its_unit(pipeline, question, given):
