@@ -382,23 +382,24 @@ _FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])")
 _COUNTED = re.compile(r"[一两二三四五六七八九十几]+[次个家项条届批种位]")
 # A frequency is a figure of time written in words (按季度, 每半年, 每年): it answers 多久一次.
 _FREQUENCY = re.compile(r"[按每](?:[一两三四五六半]个?)?(?:季度|年度|年|月|周|日|天)")
+_ASKS_TIME = re.compile(r"什么时候|何时|哪一?年|多久|多长时间|期限")
 # What a figure asked for is counted in: an amount in 元, a share in %, a time in years, months, days.
 # 培育5个以上 gives no amount, and 2022年 no share.
 _FIGURE_UNITS = (
     (re.compile(r"金额|多少钱|几块钱|资金|(补贴|奖励|补助|资助|投资|扶持)(多少|几)"), re.compile(r"\d[\d.,]*\s*[万亿千]?元")),
     (re.compile(r"比例|百分之|占比|百分比|[几多少]成"), re.compile(r"\d[\d.]*\s*[%％]|百分之|[一二三四五六七八九]成")),
-    (re.compile(r"什么时候|何时|哪一?年|多久|多长时间|期限"), re.compile(r"\d{4}\s*年|\d+\s*个?(?:月|日|天|年|工作日)|" + _FREQUENCY.pattern)),
+    (_ASKS_TIME, re.compile(r"\d{4}\s*年|\d+\s*个?(?:月|日|天|年|工作日)|" + _FREQUENCY.pattern)),
 )
 
 
 def _figure_given(
     question: str, clause: Clause, quote: str, meta: DocumentMeta, known: Callable[[str], bool] | None = None
 ) -> bool:
-    """Does the clause give the figure asked for? The quote must hold a number, in the unit asked
-    for (an amount, a share, a time), and the words around the question's 多少/几 must occur in the
+    """Does the clause give the figure asked for? The quote must hold a number (or, for a time, a
+    frequency), in the unit asked for (an amount, a share, a time), and the words around the question's 多少/几 must occur in the
     clause or its document's title (税收返还比例 does not; 生活性服务领域 names the document)."""
     phrase = quantity_asked(question) or question
-    if not (_FIGURE.search(quote) or _FREQUENCY.search(quote) and _FIGURE_UNITS[-1][0].search(phrase)):
+    if not (_FIGURE.search(quote) or _FREQUENCY.search(quote) and _ASKS_TIME.search(phrase)):
         return False
     if any(asks.search(phrase) and not unit.search(quote) for asks, unit in _FIGURE_UNITS):
         return False
