@@ -381,7 +381,7 @@ _FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])")
 # A numeral with its measure word (一次, 两个, 三家) counts; it is not what is counted.
 _COUNTED = re.compile(r"[一两二三四五六七八九十几]+[次个家项条届批种位]")
 # A frequency is a figure of time written in words (按季度, 每半年, 每年): it answers 多久一次.
-_FREQUENCY = re.compile(r"[按每](?:[一两三四五六半]个?)?(?:季度|年度|年|月|周|日|天)")
+_FREQUENCY = re.compile(r"[按每][一两三四五六半]?个?(?:季度|年度|年|月|周|日|天)(?![龄期])")  # not 按年龄, 按日期
 _ASKS_TIME = re.compile(r"什么时候|何时|哪一?年|多久|多长时间|期限")
 # What a figure asked for is counted in: an amount in 元, a share in %, a time in years, months, days.
 # 培育5个以上 gives no amount, and 2022年 no share.
