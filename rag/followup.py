@@ -182,6 +182,8 @@ def _resolve_one(
     if _names_new_thing(question, names, index):
         return own_question  # 房贷, 高考: a topic the corpus never names
     own = _telling_words(question, names, index)
+    if metadata_fields(question):  # 发文单位和文号给我下: 单位 asks a fact of a document, it is no topic
+        own = [w for w in own if not about_metadata(w)]
     # 广州的呢 / 广州的文件又是咋写的: the last question, asked of what is named (广州那份的文号 asks its own fact)
     if names and not own and not scope.reference and not metadata_fields(question):
         return Resolution(_switched(question, topic, names, index), "switch", about=_about(topic, cited, index))

@@ -307,3 +307,13 @@ def test_a_part_named_by_its_heading_lists_its_clauses_and_then_its_nth_is_reach
     assert [c.clause.id for c in listed.citations] == [f"zhejiang-platform-economy#三.{n}" for n in "一二三四"]
     loose = pipeline.ask("天津生产性服务那份 平台经济有哪几条")
     assert not any(c.clause.id.startswith("tianjin-productive-services#四.") for c in loose.citations)
+
+
+def test_a_fact_of_a_document_asked_after_an_answer_is_of_the_document_cited(pipeline):
+    """发布单位和文号: words that ask a document's facts are no topic of their own (单位 tells clauses
+    apart elsewhere), so the question asks them of the document the last answer cited."""
+    answer = answer_after(pipeline, "重庆对平台企业申报高新技术企业有什么支持？", "发布单位和文号发我一下")
+    title = pipeline.index.meta("chongqing-platform-economy").short_title
+    assert answer.reason == "metadata" and answer.answerable
+    assert answer.resolved_question.startswith(f"《{title}》")
+    assert pipeline.index.meta("chongqing-platform-economy").doc_number in answer.answer
