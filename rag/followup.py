@@ -129,6 +129,13 @@ def _resolve_one(
         return Resolution(_replace(question, ordinal, _clause_name(clause, index)), "deixis")
     # 生活性服务那个文件里有这条不: the cited clause's topic, asked of another document named (a switch, below)
     elsewhere = bool(named_docs) and bool(cited) and all(index.clause(c).doc_id not in named_docs for c in cited)
+    # 要是注册在重庆 也有这条吗 after a clause of 天津: the clause's topic, asked of the place named
+    elsewhere = elsewhere or not named_docs and bool(scope.regions) and bool(cited) and all(
+        index.meta(index.clause(c).doc_id).region not in scope.regions for c in cited
+    )
+    if pointer and elsewhere and topic is not None:  # 这条 asked of another place or document: its topic, there
+        names = _names(question, index.documents)
+        return Resolution(_switched(question, topic, names, index), "switch", about=_about(topic, cited, index))
     if pointer and not (pointer.group(1) and named_docs) and not elsewhere:  # 北京条例第二十二条 names a clause of a document
         if not cited_before:
             return Resolution(question, "deixis", understood=False)

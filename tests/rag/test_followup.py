@@ -317,3 +317,18 @@ def test_a_fact_of_a_document_asked_after_an_answer_is_of_the_document_cited(pip
     assert answer.reason == "metadata" and answer.answerable
     assert answer.resolved_question.startswith(f"《{title}》")
     assert pipeline.index.meta("chongqing-platform-economy").doc_number in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("first", "followup", "resolved", "answerable"),
+    [
+        ("天津对跨境电商有哪些支持？", "浙江也有这条吗", "浙江对跨境电商有哪些支持？", True),
+        # 重庆's text never mentions 直播: declined, not answered from the clause of 天津 that 这条 was
+        ("天津对直播电商有什么支持措施？", "我们公司要是注册在重庆 也有这条吗", "重庆对直播电商有什么支持措施？", False),
+    ],
+)
+def test_this_clause_asked_of_another_place_is_its_topic_there(pipeline, first, followup, resolved, answerable):
+    answer = answer_after(pipeline, first, followup)
+    assert answer.resolved_question == resolved
+    assert answer.answerable is answerable
+    assert all(c.clause.doc_id in {d.meta.id for d in pipeline.index.documents if d.meta.region == resolved[:2]} for c in answer.citations)
