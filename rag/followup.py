@@ -68,6 +68,9 @@ _POSTPOSITION = re.compile(r"[里中内上]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # What opens a turn without being asked (换个问题，另外问下，顺便问一嘴): conversation, not topic.
 _OPENER = re.compile(r"^(?:[再还]?换个(?:问题|话题|事儿?)|另外(?:再)?(?:问下|问一下|想问一下|想问)?|顺便(?:再)?问(?:一嘴|一下|下)?|[再还]?问个别的|我?(?:还)?想(?:再)?问(?:一下|下)?|请问)[，,：:、\s]*")
+# "The same" pointing back at what was asked (也一样, 类似的, 差不多的提法, 也能这么弄); not 这样的 before a
+# noun of the question's own (这样的新业态).
+_LIKEWISE = re.compile(r"(?:类似|一样|同样|差不多|相同|这样|这么)(?!的[\u4e00-\u9fff])")
 _CONJUNCTION = re.compile(r"[和与及跟、]|以及|还有")
 CARRY_REST = 8  # characters: "具体怎么申请", "有没有时间要求"
 
@@ -181,6 +184,12 @@ def _resolve_one(
             return Resolution(f"{switched}，{rest}", "switch", about=_about(topic, cited, index))
     if small_talk(question) or not _HAN.search(question):
         return Resolution(question, "none")  # 谢谢; another language
+    if names and _LIKEWISE.search(question) and not named_docs and not metadata_fields(question) and not _WHICH_DOCUMENT.search(question):
+        # 温州那边是不是也一样 / 我表哥在重庆也跑外卖 他那边有没有类似说法: "the same" of another place is
+        # the last question asked there, whatever else the turn tells
+        before = set(detect_scope(topic, index.documents).regions)
+        if set(scope.regions) - before:
+            return Resolution(_switched(question, topic, names, index), "switch", about=_about(topic, cited, index))
     own_question = Resolution(question, "none")
     if not names and not _WHICH_DOCUMENT.search(question):
         own_question.within = _within(topic, cited, index)

@@ -332,3 +332,18 @@ def test_this_clause_asked_of_another_place_is_its_topic_there(pipeline, first, 
     assert answer.resolved_question == resolved
     assert answer.answerable is answerable
     assert all(c.clause.doc_id in {d.meta.id for d in pipeline.index.documents if d.meta.region == resolved[:2]} for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("followup", "resolved"),
+    [
+        # "the same" of another place, told as a story: the last question asked there
+        ("我同事在浙江也做跨境电商 他那边有没有类似说法", "浙江对跨境电商有哪些支持"),
+        ("浙江是不是也一样", "浙江对跨境电商有哪些支持"),
+        # 这样的 before a noun of its own: a question of its own, nothing inherited
+        ("重庆对直播这样的新业态有什么支持", "重庆对直播这样的新业态有什么支持"),
+    ],
+)
+def test_the_same_asked_of_another_place_is_the_last_question_there(pipeline, followup, resolved):
+    answer = answer_after(pipeline, FIRST[0], followup)
+    assert answer.resolved_question.startswith(resolved)
