@@ -186,9 +186,10 @@ def _resolve_one(
         return Resolution(question, "none")  # 谢谢; another language
     if names and _LIKEWISE.search(question) and not named_docs and not metadata_fields(question) and not _WHICH_DOCUMENT.search(question):
         # 温州那边是不是也一样 / 我表哥在重庆也跑外卖 他那边有没有类似说法: "the same" of another place is
-        # the last question asked there, whatever else the turn tells
+        # the last question asked there, when the turn tells nothing the last question did not
         before = set(detect_scope(topic, index.documents).regions)
-        if set(scope.regions) - before:
+        told = [w for w in _telling_words(question, names, index) if w not in topic]
+        if set(scope.regions) - before and not told:  # 重庆的网约车 跟这个一样严吗 has a topic of its own
             return Resolution(_switched(question, topic, names, index), "switch", about=_about(topic, cited, index))
     own_question = Resolution(question, "none")
     if not names and not _WHICH_DOCUMENT.search(question):

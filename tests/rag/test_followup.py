@@ -342,6 +342,8 @@ def test_this_clause_asked_of_another_place_is_its_topic_there(pipeline, first, 
         ("浙江是不是也一样", "浙江对跨境电商有哪些支持"),
         # 这样的 before a noun of its own: a question of its own, nothing inherited
         ("重庆对直播这样的新业态有什么支持", "重庆对直播这样的新业态有什么支持"),
+        # a topic the last question did not speak of is the turn's own
+        ("重庆的网约车怎么管的 跟这个一样严吗", "重庆的网约车怎么管的 跟这个一样严吗"),
     ],
 )
 def test_the_same_asked_of_another_place_is_the_last_question_there(pipeline, followup, resolved):
