@@ -132,12 +132,12 @@ def _resolve_one(
         return Resolution(_replace(question, ordinal, _clause_name(clause, index)), "deixis")
     # 生活性服务那个文件里有这条不: the cited clause's topic, asked of another document named (a switch, below)
     elsewhere = bool(named_docs) and bool(cited) and all(index.clause(c).doc_id not in named_docs for c in cited)
-    # 要是注册在重庆 也有这条吗 after a clause of 天津: the clause's topic, asked of the place named
+    # 要是注册在广州 也有这条吗 after a clause of 北京: the clause's topic, asked of the place named
     elsewhere = elsewhere or not named_docs and bool(scope.regions) and bool(cited) and all(
         index.meta(index.clause(c).doc_id).region not in scope.regions for c in cited
     )
+    names = _names(question, index.documents)
     if pointer and elsewhere and topic is not None:  # 这条 asked of another place or document: its topic, there
-        names = _names(question, index.documents)
         return Resolution(_switched(question, topic, names, index), "switch", about=_about(topic, cited, index))
     if pointer and not (pointer.group(1) and named_docs) and not elsewhere:  # 北京条例第二十二条 names a clause of a document
         if not cited_before:
@@ -150,7 +150,6 @@ def _resolve_one(
             return Resolution(_replace(question, pointer, f"《{meta.short_title}》{pointer.group(0)}"), "deixis")
         clause = index.clause(cited_before[n - 1])
         return Resolution(_replace(question, pointer, _clause_name(clause, index)), "deixis")
-    names = _names(question, index.documents)
     pointer = _document_pointer(question, names)
     if pointer and not named_docs:
         # The document cited last; else the one the last question named; else the one cited before.
@@ -185,11 +184,11 @@ def _resolve_one(
     if small_talk(question) or not _HAN.search(question):
         return Resolution(question, "none")  # 谢谢; another language
     if names and _LIKEWISE.search(question) and not named_docs and not metadata_fields(question) and not _WHICH_DOCUMENT.search(question):
-        # 温州那边是不是也一样 / 我表哥在重庆也跑外卖 他那边有没有类似说法: "the same" of another place is
+        # 广州那边是不是也一样 / 我表哥在广州也跑外卖 他那边有没有类似说法: "the same" of another place is
         # the last question asked there, when the turn tells nothing the last question did not
         before = set(detect_scope(topic, index.documents).regions)
         told = [w for w in _telling_words(question, names, index) if w not in topic]
-        if set(scope.regions) - before and not told:  # 重庆的网约车 跟这个一样严吗 has a topic of its own
+        if set(scope.regions) - before and not told:  # 广州的网约车 跟这个一样严吗 has a topic of its own
             return Resolution(_switched(question, topic, names, index), "switch", about=_about(topic, cited, index))
     own_question = Resolution(question, "none")
     if not names and not _WHICH_DOCUMENT.search(question):
