@@ -106,7 +106,7 @@ class SearchHit(ClauseOut):
     score: float
     dense_score: float | None
     bm25_score: float
-    matched_by: Literal["reference", "search"]
+    matched_by: Literal["reference", "phrase", "search"]
 
 
 class SearchResponse(BaseModel):

@@ -148,7 +148,7 @@ def answer_question(
     if settings.require_support:
         # Rank only the clauses that hold an evidence word: a clause found by 满足…条件 alone gives way
         # to the one on 首违不罚.
-        kept = [hit for hit in retrieval.hits if hit.matched_by == "reference" or supported(hit.clause, evidence)]
+        kept = [hit for hit in retrieval.hits if hit.looked_up or supported(hit.clause, evidence)]
         retrieval = replace(retrieval, hits=kept)
     cited = select_citations(retrieval, settings, {d.meta.id: d.meta.region for d in index.documents})
     if not cited:
@@ -457,6 +457,9 @@ def select_citations(retrieval: Retrieval, settings: AnswerSettings, region_of: 
     referenced = [h for h in hits if h.matched_by == "reference"]
     if referenced:
         return referenced[: settings.max_reference_citations]
+    holding = [h for h in hits if h.matched_by == "phrase"]
+    if holding:  # 哪个文件提到了阳光厨房: the clauses that say it
+        return holding[: settings.max_citations]
     best = retrieval.best_dense
     has_terms = retrieval.best_content_bm25 > 0
     floor = settings.min_dense_with_terms if has_terms else settings.min_dense

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from .intent import ANY_DOCUMENT, DOCUMENT_KINDS, place_spans
 from .places import gazetteer
 from .tokens import part_of_speech, word_boundaries, word_sequence
 
@@ -118,6 +119,36 @@ def named_documents(question: str) -> list[str]:
             continue  # the kind of document alone (管理办法, 条例) is no title
         titles.append(title)
     return titles
+
+
+# Asking which document says something (哪个文件提到了…, 有哪份文件说过…, …的是哪份文件): the frame asks
+# where, not what; its words (说, 份文件) are no content a clause must hold.
+_LOCATING = re.compile(
+    rf"(?P<copula>的?(?:是|在|出自|来自|见于))?哪[个份些部项一]?(?:{ANY_DOCUMENT}|{DOCUMENT_KINDS}|规定)(?:[里中上]面?|当中)?"
+    r"(?:都|有|还|也)?(?P<verb>提到|提及|提出|提|说到|讲到|谈到|写到|涉及|说|讲|写|出现|明确)?(?:了|过)?"
+)
+
+
+def without_locating(question: str) -> str:
+    """The question without a frame asking which document says it; the question itself when it has none."""
+    return _LOCATING.sub(" ", question).strip() or question
+
+
+# What is said around the phrase, not in it: 的, particles, 这个说法 / 的提法.
+_AROUND_PHRASE = re.compile(r"^的+|(?:(?:的|这个|这种|这一)?(?:说法|提法|表述|字眼|词)|的|了|吗|呢|啊)+$")
+
+
+def located_phrases(question: str) -> list[str]:
+    """What a question asking which document says something wants found word for word (哪个文件提到了阳光厨房:
+    阳光厨房); nothing when it asks no such thing."""
+    # Said to be in a document (…的是哪份文件, 哪个文件提到了…); 有哪些政策支持直播 asks what the policies give.
+    if not any(m["copula"] or m["verb"] for m in _LOCATING.finditer(question)):
+        return []
+    for start, end in reversed(place_spans(question)):  # where to look (天津哪个文件…), not what to find
+        question = question[:start] + " " + question[end:]
+    rest = _LOCATING.sub(" ", question)
+    phrases = (_AROUND_PHRASE.sub("", run) for run in re.findall(r"[\u4e00-\u9fff]{2,}", rest))
+    return [phrase for phrase in phrases if len(phrase) >= 2]
 
 
 # Officials asking for a clause's wording get its full text.

@@ -31,7 +31,7 @@ from typing import Literal
 
 import numpy as np
 
-from .asks import named_documents, small_talk
+from .asks import named_documents, small_talk, without_locating
 from .expand import synonyms
 from .fields import FieldModel, load_fields
 from .index import PolicyIndex
@@ -178,10 +178,11 @@ class Judge:
         return math.log((self._n + 1) / (share * self._n + 0.5))
 
     def signals(self, question: str, retrieval: Retrieval) -> dict[str, float]:
-        topic_tokens = [t for t in dict.fromkeys(tokenize(retrieval.topic or question))]
+        # What the clauses must hold: not the names (the topic has none), nor a frame asking where it is said.
+        topic_tokens = [t for t in dict.fromkeys(tokenize(without_locating(retrieval.topic or question)))]
         weights = {t: self._weight(t) for t in topic_tokens}
         total = sum(weights.values()) or 1.0
-        searched = [h for h in retrieval.hits if h.matched_by == "search"] or retrieval.hits
+        searched = [h for h in retrieval.hits if not h.looked_up] or retrieval.hits
         top = [self._clause_tokens[self.index.position[h.clause.id]] for h in searched[:3]]
         # An everyday word counts as found when the policy terms it stands for are (外卖骑手 → 新就业形态劳动者).
         alternatives: dict[str, set[str]] = {t: {t} for t in weights}
@@ -245,8 +246,8 @@ class Judge:
             return ruled(False, "document_not_held", *outside)
         if retrieval.unresolved_reference:
             return ruled(False, "unknown_reference")
-        if any(hit.matched_by == "reference" for hit in retrieval.hits):
-            return ruled(True, "answered")  # a clause named by number
+        if any(hit.looked_up for hit in retrieval.hits):
+            return ruled(True, "answered")  # a clause named by number, or one saying the phrase asked after
         if not tokenize(retrieval.topic):  # "北京" or "广州实施意见" alone: nothing asked yet
             return ruled(False, "overview")
         vector = retrieval.vector

@@ -102,8 +102,8 @@ def train(
     for e, r in zip(examples, retrievals):
         if e.kind not in ("policy", None):
             continue  # cases, complaints and small talk are the kind model's to turn away
-        if any(h.matched_by == "reference" for h in r.hits):
-            continue  # a clause named by number is answered without the judge
+        if any(h.looked_up for h in r.hits):
+            continue  # a clause named by number, or saying the phrase asked after, is answered without the judge
         found = {h.clause.id for h in r.hits[:3]}
         if e.answerable and not (e.gold & found):
             continue  # retrieval missed: no evidence either way about the judge

@@ -92,7 +92,14 @@ class Hit:
     score: float
     dense_score: float | None = None  # best window cosine
     bm25_score: float = 0.0
-    matched_by: Literal["reference", "search"] = "search"
+    # reference: the clause named by number; phrase: it holds word for word what the question asks which
+    # document says (哪个文件提到了阳光厨房); search: ranked by similarity.
+    matched_by: Literal["reference", "phrase", "search"] = "search"
+
+    @property
+    def looked_up(self) -> bool:
+        """Found by what the question names, not ranked by similarity: no model need weigh it."""
+        return self.matched_by != "search"
 
 
 @dataclass

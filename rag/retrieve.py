@@ -8,6 +8,7 @@ from typing import Literal
 
 import numpy as np
 
+from .asks import located_phrases, without_locating
 from .embed import Embedder
 from .expand import expand
 from .index import PolicyIndex
@@ -81,6 +82,9 @@ class Retriever:
         bm25_clause = np.zeros(n_clauses, dtype=np.float32)
         content_dense = np.full(n_clauses, -1.0, dtype=np.float32)
         query = expand(question) if self.settings.use_synonyms else question
+        # A frame asking which document says it (哪个文件提到了…) is no content to match; its words still say
+        # a policy text is asked after, so the whole question is embedded too.
+        content_query = without_locating(query)
         # Places named (天津, 杭州, 天河区) say where to look, like document names, not what is asked.
         places = {question[start:end] for start, end in place_spans(question)}
         name_tokens = self._name_tokens | {t for place in places for t in tokenize(place)}
@@ -89,7 +93,7 @@ class Retriever:
         vector = None
         if mode in ("hybrid", "dense"):
             # Names say where to look, not what is asked: "天津今天天气" must not score as 天津 policy.
-            stripped = self._strip_names(query, places) or query
+            stripped = self._strip_names(content_query, places) or query
             vectors = self.embedder.encode_queries([query] if stripped == query else [query, stripped])
             vector = vectors[0]
             window_scores = self._dense_scores(vectors)
@@ -97,7 +101,7 @@ class Retriever:
             np.maximum.at(content_dense, self._window_clause, window_scores[-1])
         content_clause = np.zeros(n_clauses, dtype=np.float32)
         if mode in ("hybrid", "bm25"):
-            tokens = tokenize(query)
+            tokens = tokenize(content_query)
             window_scores = self.index.bm25.scores(tokens)
             np.maximum.at(bm25_clause, self._window_clause, window_scores)
             content = [t for t in tokens if t not in name_tokens]
@@ -124,23 +128,28 @@ class Retriever:
 
         order = sorted(candidates, key=lambda i: -fused[i])
         referenced = self._referenced(scope, allowed) if s.use_reference else []
+        holding: list[int] = []
         if referenced:  # in document order: 第二部分 lists its clauses as the document does
             ref_set = set(referenced)
             order = referenced + [i for i in order if i not in ref_set]
+        elif phrases := located_phrases(question):
+            # Which document says 阳光厨房: the clauses that say it word for word come first, best first.
+            holding = [i for i in order if all(p in self.index.clauses[i].text for p in phrases)]
+            order = holding + [i for i in order if i not in set(holding)]
         elif len(scope.regions) > 1:
             order = _diversify(order, [self._region[d] for d in self._clause_doc])
         elif len(scope.named_docs) > 1:
             order = _diversify(order, self._clause_doc)
         unresolved = bool(s.use_reference and scope.reference and scope.doc_ids and not referenced)
 
-        referenced_set = set(referenced)
+        referenced_set, holding_set = set(referenced), set(holding)
         hits = [
             Hit(
                 clause=self.index.clauses[i],
                 score=round(float(fused[i]), 6),
                 dense_score=round(float(dense_clause[i]), 4) if dense_clause[i] > -1 else None,
                 bm25_score=round(float(bm25_clause[i]), 4),
-                matched_by="reference" if i in referenced_set else "search",
+                matched_by="reference" if i in referenced_set else "phrase" if i in holding_set else "search",
             )
             for i in order[:k]
         ]

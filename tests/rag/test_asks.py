@@ -1,6 +1,6 @@
 import pytest
 
-from rag.asks import asked_action, missing_detail, named_documents, quantity_asked, small_talk
+from rag.asks import asked_action, located_phrases, missing_detail, named_documents, quantity_asked, small_talk, without_locating
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,20 @@ def test_the_figure_asked_is_a_question_word_where_a_word_starts(question, asked
 def test_a_person_word_must_be_a_word_of_its_own():
     assert missing_detail("贷款能不能缓一缓 会不会上征信黑名单", None) is None  # 黑名单 is no 名单
     assert missing_detail("重点平台企业名单有哪些", None) == "person"
+
+
+@pytest.mark.parametrize(
+    "question, rest, phrases",
+    [
+        ("哪个文件里说到了“绿色直播间”", "“绿色直播间”", ["绿色直播间"]),
+        ("溯源码出自哪份文件", "溯源码", ["溯源码"]),
+        ("重庆哪个意见提过渝快融", "重庆 渝快融", ["渝快融"]),  # the place says where to look
+        ("“订单班”是哪个方案里的说法", "“订单班” 的说法", ["订单班"]),
+        # which policies give something is asked of their content: nothing to find word for word
+        ("天津有哪些政策扶持网络货运", "天津有 扶持网络货运", []),
+        ("网络货运平台有什么支持政策", "网络货运平台有什么支持政策", []),
+    ],
+)
+def test_a_frame_asking_which_document_says_it(question, rest, phrases):
+    assert without_locating(question) == rest
+    assert located_phrases(question) == phrases

@@ -105,3 +105,16 @@ def test_ordinary_words_are_not_references_or_places(documents):
 
 def test_filters_that_exclude_each_other_give_no_hits(pipeline):
     assert pipeline.search("消费券", k=5, region="重庆", doc_id="tianjin-new-consumption") == []
+
+
+def test_which_document_says_a_phrase_finds_the_clauses_saying_it(pipeline):
+    """哪个文件提到了X is a lookup: the clauses holding X word for word come first, marked as found by it,
+    and they are answered without the models; a phrase no clause holds is not looked up."""
+    retrieval, answer = pipeline.run("溯源码出自哪份文件")
+    holding = [h for h in retrieval.hits if h.matched_by == "phrase"]
+    assert holding and retrieval.hits[0] is holding[0]
+    assert all("溯源码" in h.clause.text for h in holding)
+    assert answer.answerable and all("溯源码" in c.clause.text for c in answer.citations)
+    retrieval, answer = pipeline.run("哪个文件里写到了量子通信")
+    assert all(h.matched_by == "search" for h in retrieval.hits)
+    assert not answer.answerable
