@@ -43,8 +43,8 @@ from .tokens import longest_first, names_a_thing, tokenize, without_question_wor
 How = Literal["none", "deixis", "switch", "carry"]
 
 _NUMBER = "0-9一二三四五六七八九十"
-# Demonstratives and pronouns that point at a cited clause, or at its document.
-_CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:刚才|前面)?(?:这|该|此|那|上面这?)一?(?:条|款|项)(?!政策|文件|规定|措施|工作|意见|方案)(?:条款|内容)?")
+# Demonstratives and pronouns that point at a cited clause (这条, 刚那段, 这句话), or at its document.
+_CLAUSE_POINTER = re.compile(rf"(?:上面|上述|刚才|前面)?(?:的)?第([{_NUMBER}]+)(?:条|个|项)(?!款)|(?:刚才|刚刚|刚|前面)?(?:这|该|此|那|上面这?)一?(?:条|款|项|段|句)(?!政策|文件|规定|措施|工作|意见|方案|时间|时期|日子|路)(?:条款|内容|话)?")
 _ANY_KIND, _KINDS = ANY_DOCUMENT, DOCUMENT_KINDS  # how documents are called (rag/intent.py)
 # A locative with nothing before it (那里面…, 里头有没有…) is inside what was last spoken of.
 _DOCUMENT_POINTER = re.compile(

@@ -50,6 +50,9 @@ FIRST = ("天津对跨境电商有哪些支持？", ["tianjin-new-consumption#�
         ("平台企业能申报高新技术企业吗", "平台企业能申报高新技术企业吗", "none"),
         # The last (or first) of the clauses cited.
         ("后面那个由哪些部门负责", "《天津生活性服务平台经济实施意见》二（一）由哪些部门负责", "deixis"),
+        # A passage or sentence quoted is the clause cited (刚那段, 这句话), but 那段时间 is a time.
+        ("刚那段归哪些单位管", "《天津新型消费实施方案》（三）归哪些单位管", "deixis"),
+        ("这句话出自哪个文件", "《天津新型消费实施方案》（三）出自哪个文件", "deixis"),
         ("前者是哪个文件的", "《天津新型消费实施方案》（三）是哪个文件的", "deixis"),
         # A pointer is whole words: the 其 of 其他 points at nothing, so "anything else" carries.
         ("还有其他支持吗", "天津对跨境电商有哪些支持，还有其他支持吗", "carry"),
@@ -349,3 +352,9 @@ def test_this_clause_asked_of_another_place_is_its_topic_there(pipeline, first, 
 def test_the_same_asked_of_another_place_is_the_last_question_there(pipeline, followup, resolved):
     answer = answer_after(pipeline, FIRST[0], followup)
     assert answer.resolved_question.startswith(resolved)
+
+
+def test_a_stretch_of_time_is_no_passage_cited(policy_index):
+    """那段时间 is a time, not the passage the answer quoted."""
+    resolution = resolve("疫情那段时间平台企业有没有减免", conversation(FIRST), policy_index)
+    assert "（三）" not in resolution.question
