@@ -376,8 +376,9 @@ def _detail_given(
 _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())
 
 
-# A number standing alone: B2B, O2O and 5G are names, not figures.
-_FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])")
+# A number standing alone: B2B, O2O and 5G are names, not figures. Written in words, a numeral with what
+# it counts (四大基础数据库, 两个中心, 十项行动); not 一, which is mostly no number (一批, 一体化, 一网通办).
+_FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])|(?<![一二三四五六七八九十])[两二三四五六七八九十][十百千万]?[大个项家类条批座所]")
 # A numeral with its measure word (一次, 两个, 三家) counts; it is not what is counted.
 _COUNTED = re.compile(r"[一两二三四五六七八九十几]+[次个家项条届批种位]")
 # A frequency is a figure of time written in words (按季度, 每半年, 每年): it answers 多久一次.

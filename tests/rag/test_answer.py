@@ -181,11 +181,19 @@ def test_details_the_texts_do_not_give_are_declined_with_the_closest_clause(pipe
         ("天津农产品网上销售的线上交易额目标是多少？", "5亿元"),
         # a frequency is a time written in words; 一次 counts, it is not what is counted
         ("天津生活性服务平台经济的综合评价结果多久通报一次？", "按季度"),
+        # a numeral written in words, with what it counts
+        ("重庆工业互联网平台要构建几个功能体系？", "三大功能体系"),
     ],
 )
 def test_figures_the_texts_give_are_answered(pipeline, question, figure):
     answer = pipeline.ask(question)
     assert answer.answerable and figure in answer.answer
+
+
+def test_a_batch_is_no_figure(pipeline):
+    """一批 counts nothing: 树立一批“平台+企业”数字化转型标杆 does not say how many."""
+    answer = pipeline.ask("浙江要培育几个“平台+企业”数字化转型标杆？")
+    assert answer.reason == "detail_not_given"
 
 
 def test_errands_a_clause_names_are_answered(pipeline):
