@@ -117,6 +117,9 @@ def quoted_with_markers(text: str) -> list[tuple[str, list[int]]]:
     return found
 
 
+_HOW_ASKED_TAGS = frozenset("a ad d".split())
+
+
 def answer_question(
     question: str,
     retrieval: Retrieval,
@@ -135,7 +138,8 @@ def answer_question(
     fields = list(judgement.fields)
     filtered = len(retrieval.doc_ids) < len(index.documents)
     # 广州的专项政策什么时候出台 asks about something the document plans, not about the document.
-    inside = [w for w in evidence if not about_metadata(w)]
+    # Not how it asks either (具体, 到底: adjectives and adverbs).
+    inside = [w for w in evidence if not about_metadata(w) and part_of_speech(w) not in _HOW_ASKED_TAGS]
     if fields and (scope.doc_ids or filtered) and not inside:
         answer = metadata_answer(question, fields, retrieval, index, today)
         if answer is not None:

@@ -190,6 +190,13 @@ def test_figures_the_texts_give_are_answered(pipeline, question, figure):
     assert answer.answerable and figure in answer.answer
 
 
+def test_how_a_document_fact_is_asked_is_no_topic_inside_it(pipeline):
+    """到底 / 具体 are how the date is asked, not something of the plan's: its date is answered (not given),
+    not a clause that happens to say 出台."""
+    answer = pipeline.ask("《天津新型消费实施方案》到底是哪天出台的")
+    assert not answer.answerable and "未载明" in answer.answer and not answer.citations
+
+
 def test_a_batch_is_no_figure(pipeline):
     """一批 counts nothing: 树立一批“平台+企业”数字化转型标杆 does not say how many."""
     answer = pipeline.ask("浙江要培育几个“平台+企业”数字化转型标杆？")
