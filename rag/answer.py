@@ -117,6 +117,7 @@ def quoted_with_markers(text: str) -> list[tuple[str, list[int]]]:
     return found
 
 
+# jieba's tags of adjectives and adverbs: how a question asks (具体, 到底), not what it asks about.
 _HOW_ASKED_TAGS = frozenset("a ad d".split())
 
 

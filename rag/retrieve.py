@@ -135,7 +135,8 @@ class Retriever:
         elif phrases := located_phrases(question):
             # Which document says 阳光厨房: the clauses that say it word for word come first, best first.
             holding = [i for i in order if all(p in self.index.clauses[i].text for p in phrases)]
-            order = holding + [i for i in order if i not in set(holding)]
+            held = set(holding)
+            order = holding + [i for i in order if i not in held]
         elif len(scope.regions) > 1:
             order = _diversify(order, [self._region[d] for d in self._clause_doc])
         elif len(scope.named_docs) > 1:
