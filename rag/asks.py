@@ -121,10 +121,12 @@ def named_documents(question: str) -> list[str]:
     return titles
 
 
+# Which document (哪个文件, 哪份规定, 哪一政策): a question after a document, not after its content.
+WHICH_DOCUMENT = rf"哪[个份些部项一]?(?:{ANY_DOCUMENT}|{DOCUMENT_KINDS}|规定)"
 # Asking which document says something (哪个文件提到了…, 有哪份文件说过…, …的是哪份文件): the frame asks
 # where, not what; its words (说, 份文件) are no content a clause must hold.
 _LOCATING = re.compile(
-    rf"(?P<copula>的?(?:是|在|出自|来自|见于))?哪[个份些部项一]?(?:{ANY_DOCUMENT}|{DOCUMENT_KINDS}|规定)(?:[里中上]面?|当中)?"
+    rf"(?P<copula>的?(?:是|在|出自|来自|见于))?{WHICH_DOCUMENT}(?:[里中上]面?|当中)?"
     r"(?:都|有|还|也)?(?P<verb>提到|提及|提出|提|说到|讲到|谈到|写到|涉及|说|讲|写|出现|明确)?(?:了|过)?"
 )
 
@@ -144,7 +146,7 @@ def located_phrases(question: str) -> list[str]:
     # Said to be in a document (…的是哪份文件, 哪个文件提到了…); 有哪些政策支持直播 asks what the policies give.
     if not any(m["copula"] or m["verb"] for m in _LOCATING.finditer(question)):
         return []
-    for start, end in reversed(place_spans(question)):  # where to look (天津哪个文件…), not what to find
+    for start, end in reversed(place_spans(question)):  # where to look (广州哪个文件…), not what to find
         question = question[:start] + " " + question[end:]
     rest = _LOCATING.sub(" ", question)
     phrases = (_AROUND_PHRASE.sub("", run) for run in re.findall(r"[\u4e00-\u9fff]{2,}", rest))

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .asks import ASKS_DEPARTMENT, missing_detail, small_talk
+from .asks import ASKS_DEPARTMENT, WHICH_DOCUMENT, missing_detail, small_talk
 from .corpus import Document
 from .expand import synonyms
 from .index import PolicyIndex
@@ -60,7 +60,7 @@ _NAMED_POINTER = re.compile(rf"的?(?:这|那|该)(?:[个份部项](?:{_ANY_KIND
 # What in such a pointer says it is a document: a kind, or 份 / 部 (那份, 这部).
 _KIND_NAMED = re.compile(rf"{_ANY_KIND}|{_KINDS}|[份部]")
 # A question after the document itself (哪个文件提到了…): it cannot be scoped to the last one.
-_WHICH_DOCUMENT = re.compile(rf"哪[个份些部项]?(?:{_ANY_KIND}|规定|{_KINDS})")
+_WHICH_DOCUMENT = re.compile(WHICH_DOCUMENT)
 # A kind of document, named with what makes it one (指导意见, 管理办法).
 _KIND = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)(?:{_KINDS}|规定)")
 # Where a name ends a phrase of place: 方案里, 文件中, 意见上.
