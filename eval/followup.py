@@ -29,7 +29,7 @@ from rag.pipeline import Pipeline
 
 FOLLOWUPS = Path(__file__).resolve().parent / "followup.jsonl"
 # Held-out batches, each in a file of its own, by split name.
-BATCHES = {name: FOLLOWUPS.with_name(f"followup_{name}.jsonl") for name in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "dev2")}
+BATCHES = {name: FOLLOWUPS.with_name(f"followup_{name}.jsonl") for name in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "dev2")}
 
 
 def run(pipeline: Pipeline, split: str, path: Path | None = None) -> list[dict]:

@@ -36,7 +36,7 @@ EVAL_DIR = Path(__file__).resolve().parent
 ROOT = EVAL_DIR.parent
 QUESTIONS = EVAL_DIR / "questions.jsonl"
 # Held-out batches kept in their own files, so adding one leaves the judge's training data (and its hash) alone.
-BATCHES = {"fresh2": EVAL_DIR / "fresh2.jsonl", "fresh3": EVAL_DIR / "fresh3.jsonl", "fresh4": EVAL_DIR / "fresh4.jsonl", "fresh5": EVAL_DIR / "fresh5.jsonl", "fresh6": EVAL_DIR / "fresh6.jsonl", "fresh7": EVAL_DIR / "fresh7.jsonl", "fresh8": EVAL_DIR / "fresh8.jsonl", "fresh9": EVAL_DIR / "fresh9.jsonl"}
+BATCHES = {"fresh2": EVAL_DIR / "fresh2.jsonl", "fresh3": EVAL_DIR / "fresh3.jsonl", "fresh4": EVAL_DIR / "fresh4.jsonl", "fresh5": EVAL_DIR / "fresh5.jsonl", "fresh6": EVAL_DIR / "fresh6.jsonl", "fresh7": EVAL_DIR / "fresh7.jsonl", "fresh8": EVAL_DIR / "fresh8.jsonl", "fresh9": EVAL_DIR / "fresh9.jsonl", "fresh10": EVAL_DIR / "fresh10.jsonl"}
 # Follow-up batches held in files of their own (eval/followup.py).
 FOLLOWUP_SPLITS = [f"followup-{name}" for name in FOLLOWUP_BATCHES]
 # Real people's questions, labelled against the corpus; read in place (research-only sources, not copied).
