@@ -94,6 +94,11 @@ class Resolution:
     # to look when nothing answers it as it stands (the last answer's document, or the one place the
     # last question named), as (region, doc_id).
     within: tuple[str | None, str | None] | None = None
+    # The same turn read as continuing the last answer (its question, then this one), with what that
+    # answer cited: tried when the turn is declined as it stands yet what it finds as it stands is
+    # one of those clauses (有没有给个数 / 括号里是哪几家 after an answer from that clause).
+    continued: str | None = None
+    cited: tuple[str, ...] = ()
 
 
 def resolve(question: str, history: list[Turn] | None, index: PolicyIndex) -> Resolution:
@@ -193,6 +198,7 @@ def _resolve_one(
     own_question = Resolution(question, "none")
     if not names and not _WHICH_DOCUMENT.search(question):
         own_question.within = _within(topic, cited, index)
+        own_question.continued, own_question.cited = _continued(topic, question, cited, index), tuple(cited)
     if _OPENER.match(question) and _rest(_OPENER.sub("", question), names):
         return own_question  # 再问个别的，… / 换个问题，…: a question of its own
     if _names_new_thing(question, names, index):
@@ -211,9 +217,19 @@ def _resolve_one(
         # cited, or the places named): the last topic's words would outweigh its own.
         # After 它哪天印发的, 有没有说冷链 asks of the document; 文号是多少 asks a fact of it, whatever the topic was.
         if own and not short or _asks_of_document(topic, index) or metadata_fields(question) and not own:
-            return Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
+            scoped = Resolution(f"{_scope_of(topic, cited, index)}{question}", "carry")
+            if not _asks_of_document(topic, index):
+                scoped.continued, scoped.cited = _continued(topic, question, cited, index), tuple(cited)
+            return scoped
         return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
     return own_question
+
+
+def _continued(topic: str, question: str, cited: list[str], index: PolicyIndex) -> str:
+    """The turn asked as a continuation of the last answer: where it was and what it was about, then
+    this turn, which alone says what is asked (有没有给个数 after 是啥态度 asks a figure, not a view)."""
+    subject = _subject(_asked_again(topic, index), index)
+    return f"{_scope_of(topic, cited, index)}关于{subject}，{question}" if subject else f"{topic.rstrip('？?。！!')}，{question}"
 
 
 def _about(topic: str, cited: list[str], index: PolicyIndex) -> tuple[str, ...]:

@@ -104,6 +104,9 @@ class Pipeline:
         if answer.reason in _ELSEWHERE and resolution.within and asked == resolution.question and not (region or doc_id):
             if there := self._where_it_was(asked, resolution, retrieval, top_k, today):
                 asked, retrieval, answer = there
+        if answer.reason in _ELSEWHERE and resolution.continued and asked == resolution.question:
+            if more := self._continuing(resolution, retrieval, top_k, region, doc_id, today):
+                asked, retrieval, answer = more
         if answer.citations and asked != question and self.answering.use_judge and resolution.how != "switch":
             # 我在平台交的押金退不回来，我该怎么办 / 能去告它嘛: a personal case stays one, whatever was asked
             # before it, and its 它 is not the document. A pointer (这份, 这条) ties a question to the
@@ -137,6 +140,21 @@ class Pipeline:
         shown = f"《{self.index.meta(document).short_title}》" if document else place
         return (f"{shown}{question}", found, answer) if answer.answerable else None
 
+    def _continuing(
+        self, resolution: Resolution, retrieval: Retrieval, top_k: int, region: str | None, doc_id: str | None, today: date
+    ) -> tuple[str, Retrieval, Answer] | None:
+        """A turn declined as it stands, answered as a continuation of the last answer, when what it
+        found as it stands ranks a clause that answer cited among the best, and the continuation is
+        answered from one of them: the retrieval, not a list of words, says it asks more of that clause."""
+        assert resolution.continued is not None
+        if not any(h.clause.id in resolution.cited for h in retrieval.hits[:_CONTINUES_WITHIN]):
+            return None
+        found = self.retriever.retrieve(resolution.continued, k=top_k, region=region, doc_id=doc_id)
+        answer = self._compose(resolution.continued, found, today)
+        if answer.answerable and any(c.clause.id in resolution.cited for c in answer.citations):
+            return resolution.continued, found, answer
+        return None
+
     def _compose(self, question: str, retrieval: Retrieval, today: date) -> Answer:
         """Judge the retrieval, then compose the extractive answer."""
         judgement = self.judge.judge(question, retrieval, learned=self.answering.use_judge)
@@ -164,6 +182,8 @@ class Pipeline:
 
 # Declines that another scope can mend; a personal case or small talk stays one wherever it is asked.
 _ELSEWHERE = ("not_in_documents", "detail_not_given")
+# How high a clause the last answer cited must rank for a declined turn to be read as asking more of it.
+_CONTINUES_WITHIN = 2
 
 
 @dataclass

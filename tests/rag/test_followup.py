@@ -295,6 +295,30 @@ def test_a_question_naming_no_place_is_asked_where_the_conversation_was_when_not
     assert case.reason == "personal_case" and not case.citations
 
 
+def test_a_turn_declined_as_it_stands_is_answered_as_asking_more_of_the_clause_just_cited(pipeline):
+    """A follow-up with words of its own (保费谁来掏) that nothing answers as it stands, yet whose words
+    find the clause just cited first, is answered as a continuation: the last turn's subject, in its
+    document, then this turn, which alone says what detail is asked. A detail that clause does not
+    give (赔多少) stays declined, and a personal case stays one."""
+    first = "浙江对外卖骑手的商业保险有什么规定"
+    assert not pipeline.ask("保费谁来掏 文件里怎么讲").answerable  # alone: declined
+    more = answer_after(pipeline, first, "保费谁来掏 文件里怎么讲")
+    assert more.answerable and [c.clause.id for c in more.citations] == ["zhejiang-platform-economy#二.一.4"]
+    assert more.resolved_question.startswith("《浙江平台经济实施意见》关于") and more.resolved_question.endswith("保费谁来掏 文件里怎么讲")
+    assert not answer_after(pipeline, first, "买了以后出事能赔多少").answerable
+    assert answer_after(pipeline, first, "那跑腿小哥摔伤了医药费谁出").reason == "personal_case"
+
+
+def test_a_question_of_its_own_carries_the_continuation_it_may_be(policy_index):
+    """Resolution offers the continuation with what the last answer cited; the pipeline decides. A
+    turn with words the last answer's document uses is scoped to it first."""
+    history = conversation(("浙江对外卖骑手的商业保险有什么规定", ["zhejiang-platform-economy#二.一.4"]))
+    own = resolve("保费谁来掏 文件里怎么讲", history, policy_index)
+    assert own.how == "carry" and own.question == "《浙江平台经济实施意见》保费谁来掏 文件里怎么讲"
+    assert own.cited == ("zhejiang-platform-economy#二.一.4",) and own.continued.endswith("，保费谁来掏 文件里怎么讲")
+    assert resolve("保费谁来掏 文件里怎么讲", None, policy_index).continued is None
+
+
 def test_a_part_named_by_its_heading_lists_its_clauses_and_then_its_nth_is_reachable(pipeline):
     """保障措施分哪几条 names a part by its heading, not its number: its clauses, in order; then
     第一条 is the first of them. A word of the title found in many headings names no part."""
