@@ -16,7 +16,6 @@ from .asks import (
     ASKS_CONDITIONS,
     ASKS_DEPARTMENT,
     ASKS_FIGURE,
-    FIGURE,
     ASKS_SUPPORT,
     PROCEDURE,
     STATES_CONDITIONS,
@@ -33,7 +32,6 @@ from .intent import NATIONAL, Scope, place_spans
 from .metadata import about_metadata, cn_date, metadata_answer, overview
 from .parse import clause_path, department_spans
 from .records import DRAFT_STATUSES, Answer, Citation, Clause, Department, DocumentMeta, Hit
-from .quoting import FEATURES, load_quote_model, sentence_features
 from .retrieve import Retrieval
 from .sentences import split_sentences
 from .tokens import abbreviates, names_a_thing, part_of_speech, parts, tokenize, without_question_words, word_sequence, words, written_forms
@@ -91,9 +89,6 @@ class AnswerSettings:
     broad_floor: float = 0.04
     broad_keyword_ratio: float = 0.3
     quote_sentences: int = 2
-    # A neighbour joins the best sentence when the quote model finds it at least this likely, against
-    # the best, to hold the answer (chosen on dev: rag/quote_train.py).
-    quote_grow_odds: float = 0.5
     compare_sentences: int = 3  # per side when a question compares regions or documents …
     compare_whole_chars: int = 320  # … which quote clauses up to this length whole
     list_quote_chars: int = 400  # a quote ending 以下条件： goes on through the list it opens, up to this length
@@ -386,6 +381,9 @@ def _detail_given(
 _GENERIC = frozenset("要 达到 达 到 提出 计划 目标 力争 累计 建成 打造 形成 现在 目前 具体 一般 规定 政策 文件 个 家 年 天".split())
 
 
+# A number standing alone: B2B, O2O and 5G are names, not figures. Written in words, a numeral with what
+# it counts (四大基础数据库, 两个中心, 十项行动); not 一, which is mostly no number (一批, 一体化, 一网通办).
+_FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])|(?<![一二三四五六七八九十])[两二三四五六七八九十][十百千万]?[大个项家类条批座所]")
 # A numeral with its measure word (一次, 两个, 三家) counts; it is not what is counted.
 _COUNTED = re.compile(r"[一两二三四五六七八九十几]+[次个家项条届批种位]")
 # A frequency is a figure of time written in words (按季度, 每半年, 每年): it answers 多久一次.
@@ -407,7 +405,7 @@ def _figure_given(
     frequency), in the unit asked for (an amount, a share, a time), and the words around the question's 多少/几 must occur in the
     clause or its document's title (税收返还比例 does not; 生活性服务领域 names the document)."""
     phrase = quantity_asked(question) or question
-    if not (FIGURE.search(quote) or _FREQUENCY.search(quote) and _ASKS_TIME.search(phrase)):
+    if not (_FIGURE.search(quote) or _FREQUENCY.search(quote) and _ASKS_TIME.search(phrase)):
         return False
     if any(asks.search(phrase) and not unit.search(quote) for asks, unit in _FIGURE_UNITS):
         return False
@@ -519,19 +517,28 @@ def pick_quote(
     sentences = split_sentences(clause.text)
     if not sentences:
         return clause.text, clause.departments
+    rows = index.sentence_rows(clause.id)
+    query_terms = set(tokenize(question))
     wants_figure = quantity_asked(question) is not None
-    features = sentence_features(question, clause, sentences, index, retrieval.vector, wants_figure)
-    scores = load_quote_model().odds(features)
+    scores = np.zeros(len(sentences))
+    for i, sentence in enumerate(sentences):
+        terms = set(tokenize(sentence.text))
+        overlap = len(query_terms & terms) / max(len(query_terms), 1)
+        dense = 0.0
+        if retrieval.vector is not None and i < len(rows):
+            dense = float(index.sentence_vectors[rows[i]] @ retrieval.vector)
+        heading_only = i == 0 and clause.heading and sentence.text.rstrip("。") == clause.heading
+        figure = 0.1 if wants_figure and _FIGURE.search(sentence.text) else 0.0
+        scores[i] = dense + 0.3 * overlap + figure - (0.5 if heading_only else 0.0)
     best = int(np.argmax(scores))
     first = last = best
-    # Grow to a neighbouring sentence, the following one first, that the model also takes to hold
-    # the answer (any neighbour but a bare heading when more sentences were asked for, as comparisons
-    # do): quotes stay contiguous.
-    bare_heading = bool(features[0, FEATURES.index("heading_only")])
-    floor = settings.quote_grow_odds if max_sentences <= settings.quote_sentences else -np.inf
+    # Grow to a neighbouring sentence, the following one first, that scores nearly as well (any
+    # neighbour when more sentences were asked for, as comparisons do): quotes stay contiguous, and a
+    # bare heading is left out.
+    margin = 0.03 if max_sentences <= settings.quote_sentences else np.inf
     while last - first + 1 < max_sentences:
-        options = [i for i in (last + 1, first - 1) if 0 <= i < len(sentences) and not (i == 0 and bare_heading)]
-        options = [i for i in options if scores[i] >= floor]
+        options = [i for i in (last + 1, first - 1) if 0 <= i < len(sentences) and not (i == 0 and scores[0] < 0)]
+        options = [i for i in options if scores[i] >= scores[best] - margin]
         if not options:
             break
         pick = options[0]

@@ -17,9 +17,6 @@ from .tokens import part_of_speech, word_boundaries, word_sequence
 ASKS_SUPPORT = re.compile(
     r"哪些支持|什么支持|能享受|可以享受|享受哪些|扶持|优惠政策|哪些政策|什么政策|有没有(什么|哪些)?(支持|补贴|奖励|优惠)"
 )
-# A number standing alone: B2B, O2O and 5G are names, not figures. Written in words, a numeral with what
-# it counts (四大基础数据库, 两个中心, 十项行动); not 一, which is mostly no number (一批, 一体化, 一网通办).
-FIGURE = re.compile(r"(?<![A-Za-z])\d+(?![A-Za-z\d])|(?<![一二三四五六七八九十])[两二三四五六七八九十][十百千万]?[大个项家类条批座所]")
 # Questions after a figure (amounts, counts, dates) that policy texts may not give. ASKS_FIGURE
 # holds the words that only ask; 税率, 费率 and 奖励标准 also name what is measured, which the clause must
 # name too: 退税率 is not given by a clause on 出口.

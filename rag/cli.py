@@ -278,22 +278,6 @@ def cmd_train_judge(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train_quote(args: argparse.Namespace) -> int:
-    from .pipeline import open_index
-    from .quote_train import train
-    from .quoting import save_quote_model
-    from .settings import Settings
-
-    embedder = Settings().embedder(args.model)
-    index = open_index(Path(args.corpus), Path(args.index), embedder, rebuild=True, show_progress=True)
-    model, report = train(index, embedder, Path(args.eval_questions))
-    out = Path(args.out)
-    save_quote_model(model, out)
-    print(json.dumps(report, ensure_ascii=False, indent=1))
-    print(f"wrote {out}")
-    return 0
-
-
 def _question_log():
     from .questionlog import QuestionLog
     from .settings import Settings
@@ -439,11 +423,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fields-out", default=str(ROOT / "rag" / "data" / "fields.json"))
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_train_judge)
-
-    p = sub.add_parser("train-quote", help="train which sentences of a clause are quoted, from the dev questions' facts (fixed seed)")
-    p.add_argument("--eval-questions", default=str(ROOT / "eval" / "questions.jsonl"), help="its dev split is used")
-    p.add_argument("--out", default=str(ROOT / "rag" / "data" / "quote.json"))
-    p.set_defaults(func=cmd_train_quote)
 
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default=_env("HOST", "127.0.0.1"))
