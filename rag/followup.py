@@ -228,7 +228,11 @@ def _resolve_one(
 def _continued(topic: str, question: str, cited: list[str], index: PolicyIndex) -> str:
     """The turn asked as a continuation of the last answer: where it was and what it was about, then
     this turn, which alone says what is asked (有没有给个数 after 是啥态度 asks a figure, not a view)."""
-    subject = _subject(_asked_again(topic, index), index)
+    # What the answer was about (the last question's words every clause cited uses), else the
+    # last question's subject: 商业保险, not 温州、空调、时候、商业保险.
+    about = _about(topic, cited, index)
+    about = [w for w in about if not any(w != longer and w in longer for longer in about)]  # 商业保险, not 商业、保险
+    subject = "、".join(about) or _subject(_asked_again(topic, index), index)
     return f"{_scope_of(topic, cited, index)}关于{subject}，{question}" if subject else f"{topic.rstrip('？?。！!')}，{question}"
 
 
