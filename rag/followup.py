@@ -94,7 +94,7 @@ class Resolution:
     # to look when nothing answers it as it stands (the last answer's document, or the one place the
     # last question named), as (region, doc_id).
     within: tuple[str | None, str | None] | None = None
-    # The same turn read as continuing the last answer (its question, then this one), with what that
+    # The same turn read as continuing the last answer (what it was about, in its document, then this turn), with what that
     # answer cited: tried when the turn is declined as it stands yet what it finds as it stands is
     # one of those clauses (有没有给个数 / 括号里是哪几家 after an answer from that clause).
     continued: str | None = None
