@@ -94,9 +94,9 @@ class Resolution:
     # to look when nothing answers it as it stands (the last answer's document, or the one place the
     # last question named), as (region, doc_id).
     within: tuple[str | None, str | None] | None = None
-    # The same turn read as continuing the last answer (what it was about, in its document, then this turn), with what that
-    # answer cited: tried when the turn is declined as it stands yet what it finds as it stands is
-    # one of those clauses (有没有给个数 / 括号里是哪几家 after an answer from that clause).
+    # The same turn read as continuing the last answer (what it was about, in its document, then
+    # this turn), with what that answer cited: tried when the turn is declined as it stands yet what
+    # it finds as it stands is one of those clauses (有没有给个数 / 括号里是哪几家 after that clause).
     continued: str | None = None
     cited: tuple[str, ...] = ()
 
@@ -221,7 +221,7 @@ def _resolve_one(
             if not _asks_of_document(topic, index):
                 scoped.continued, scoped.cited = _continued(topic, question, cited, index), tuple(cited)
             return scoped
-        return Resolution(f"{topic.rstrip('？?。！!')}，{question}", "carry")
+        return Resolution(_after_topic(topic, question), "carry")
     return own_question
 
 
@@ -233,7 +233,12 @@ def _continued(topic: str, question: str, cited: list[str], index: PolicyIndex) 
     about = _about(topic, cited, index)
     about = [w for w in about if not any(w != longer and w in longer for longer in about)]  # 商业保险, not 商业、保险
     subject = "、".join(about) or _subject(_asked_again(topic, index), index)
-    return f"{_scope_of(topic, cited, index)}关于{subject}，{question}" if subject else f"{topic.rstrip('？?。！!')}，{question}"
+    return f"{_scope_of(topic, cited, index)}关于{subject}，{question}" if subject else _after_topic(topic, question)
+
+
+def _after_topic(topic: str, question: str) -> str:
+    """The turn after the whole last question: 天津对跨境电商有哪些支持，具体怎么申请？"""
+    return f"{topic.rstrip('？?。！!')}，{question}"
 
 
 def _about(topic: str, cited: list[str], index: PolicyIndex) -> tuple[str, ...]:

@@ -297,8 +297,8 @@ def test_a_question_naming_no_place_is_asked_where_the_conversation_was_when_not
 
 def test_a_turn_declined_as_it_stands_is_answered_as_asking_more_of_the_clause_just_cited(pipeline):
     """A follow-up with words of its own (保费谁来掏) that nothing answers as it stands, yet whose words
-    find the clause just cited first, is answered as a continuation: the last turn's subject, in its
-    document, then this turn, which alone says what detail is asked. A detail that clause does not
+    find the clause just cited first, is answered as a continuation: what the last answer was about,
+    in its document, then this turn, which alone says what detail is asked. A detail that clause does not
     give (赔多少) stays declined, and a personal case stays one."""
     first = "浙江对外卖骑手的商业保险有什么规定"
     assert not pipeline.ask("保费谁来掏 文件里怎么讲").answerable  # alone: declined
